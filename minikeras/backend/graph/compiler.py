@@ -1,0 +1,282 @@
+"""Compiles a graph into a flat program of numpy calls and runs it.
+
+`Function(inputs, outputs, updates)` is `K.function`: it is compiled once
+(pruned to the needed subgraph, constants folded, duplicate subexpressions
+merged, switches on constant conditions resolved) into a list of steps; each
+call then only executes those steps. Intermediates are released as soon as
+their last consumer has run. All outputs and update values are computed before
+any variable is assigned, so updates are simultaneous.
+
+The learning phase is specialised: the program is compiled once per value fed
+for it, so `K.in_train_phase` branches cost nothing at run time.
+"""
+import numpy as np
+
+from .gradients import toposort
+from .op import NOT_CONSTANT
+from .tensor import Constant, Placeholder, Tensor, Variable, shape_str
+
+
+class GraphExecutionError(RuntimeError):
+    """Raised when an op fails at run time; names the op, shapes and origin."""
+
+
+def _as_update_pair(update):
+    if isinstance(update, (tuple, list)) and len(update) == 2:
+        variable, value = update
+    elif isinstance(update, Tensor) and update.owner is not None and update.owner.op.name == 'Assign':
+        variable, value = update.owner.inputs
+    else:
+        raise TypeError('An update must be K.update(...) or a (variable, new_value) pair, got %r' % (update,))
+    if not isinstance(variable, Variable):
+        raise TypeError('Only variables can be updated; got %r' % (variable,))
+    if not isinstance(value, Tensor):
+        from ..ops.elementwise import constant
+        value = constant(value, dtype=variable.dtype)
+    return variable, value
+
+
+def normalize_updates(updates):
+    """Flattens nested update lists into (variable, value) pairs, later ones winning."""
+    pairs = []
+
+    def visit(u):
+        if isinstance(u, (list, tuple)) and not (len(u) == 2 and isinstance(u[0], Variable)):
+            for item in u:
+                visit(item)
+        else:
+            pairs.append(_as_update_pair(u))
+
+    visit(updates or [])
+    return pairs
+
+
+class Program(object):
+    """A compiled flat schedule for fixed fed tensors and fixed folded constants."""
+
+    def __init__(self, inputs, outputs, update_pairs, substitutions):
+        self.inputs = inputs
+        targets = list(outputs) + [value for _, value in update_pairs]
+        # Leaves the program reads.
+        slot_of = {}
+        self.template = []
+        kinds = []  # 'const', 'input', 'var', 'computed'
+        self.var_slots = []
+        self.input_slots = []
+        producers = []  # (apply, in_slots, out_slots)
+
+        def new_slot(kind, value=None):
+            self.template.append(value)
+            kinds.append(kind)
+            return len(self.template) - 1
+
+        for i, x in enumerate(inputs):
+            if id(x) in slot_of:
+                raise ValueError('K.function: input %d (%r) is given twice' % (i, x))
+            slot_of[id(x)] = new_slot('input')
+            self.input_slots.append(slot_of[id(x)])
+        for tensor, value in substitutions.items():
+            slot_of[tensor] = new_slot('const', value)
+
+        cse = {}
+        order = toposort(targets, stop_at=inputs)
+
+        def leaf_slot(t):
+            if id(t) in slot_of:
+                return slot_of[id(t)]
+            if isinstance(t, Variable):
+                s = new_slot('var')
+                self.var_slots.append((s, t))
+            elif isinstance(t, Constant):
+                s = new_slot('const', t.value)
+            elif isinstance(t, Placeholder):
+                if t.default is None:
+                    raise ValueError('K.function: placeholder %r is needed by the outputs but was not '
+                                     'given as an input' % (t.name or t,))
+                s = new_slot('const', np.asarray(t.default, dtype=t.dtype))
+            else:
+                raise ValueError('K.function: tensor %r has no producer and is not an input' % (t,))
+            slot_of[id(t)] = s
+            return s
+
+        for t in targets:
+            if t.owner is None:
+                leaf_slot(t)
+        for apply in order:
+            if all(id(o) in slot_of for o in apply.outputs):
+                continue  # substituted
+            in_slots = [slot_of[id(x)] if id(x) in slot_of else leaf_slot(x) for x in apply.inputs]
+            op = apply.op
+            constant_values = [self.template[s] if kinds[s] == 'const' else NOT_CONSTANT for s in in_slots]
+            passthrough = op.simplify(constant_values)
+            if passthrough is not None:
+                slot_of[id(apply.outputs[0])] = in_slots[passthrough]
+                continue
+            if op.deterministic and all(v is not NOT_CONSTANT for v in constant_values):
+                values = self._run_op(apply, op, constant_values)
+                for o, v in zip(apply.outputs, values):
+                    slot_of[id(o)] = new_slot('const', v)
+                continue
+            key = op.key()
+            if key is not None:
+                key = (key, tuple(in_slots))
+                if key in cse:
+                    for o, s in zip(apply.outputs, cse[key]):
+                        slot_of[id(o)] = s
+                    continue
+            out_slots = [new_slot('computed') for _ in apply.outputs]
+            for o, s in zip(apply.outputs, out_slots):
+                slot_of[id(o)] = s
+            if key is not None:
+                cse[key] = out_slots
+            producers.append((apply, in_slots, out_slots))
+
+        self.output_slots = [slot_of[id(t)] for t in outputs]
+        self.update_slots = [(var, slot_of[id(value)]) for var, value in update_pairs]
+        target_slots = self.output_slots + [s for _, s in self.update_slots]
+
+        # Keep only producers needed for the targets (switches may have cut branches).
+        needed = set(target_slots)
+        kept = []
+        for apply, in_slots, out_slots in reversed(producers):
+            if any(s in needed for s in out_slots):
+                needed.update(in_slots)
+                kept.append((apply, in_slots, out_slots))
+        kept.reverse()
+        self.var_slots = [(s, v) for s, v in self.var_slots if s in needed]
+
+        last_use = {}
+        for step, (_, in_slots, _) in enumerate(kept):
+            for s in in_slots:
+                if kinds[s] == 'computed':
+                    last_use[s] = step
+        keep_alive = set(target_slots)
+        frees = [[] for _ in kept]
+        for s, step in last_use.items():
+            if s not in keep_alive:
+                frees[step].append(s)
+        self.steps = []
+        for (apply, in_slots, out_slots), free in zip(kept, frees):
+            out = out_slots[0] if apply.op.n_outputs == 1 else tuple(out_slots)
+            self.steps.append((apply.op.forward, tuple(in_slots), out, tuple(free), apply))
+        # Outputs that alias stored state are copied so callers cannot mutate it.
+        self.copy_outputs = [kinds[s] in ('const', 'var', 'input') for s in self.output_slots]
+
+    @staticmethod
+    def _run_op(apply, op, values):
+        try:
+            result = op.forward(*values)
+        except Exception as e:
+            raise _execution_error(apply, values, e)
+        return [result] if op.n_outputs == 1 else list(result)
+
+    def run(self, values):
+        env = list(self.template)
+        for s, var in self.var_slots:
+            env[s] = var.value
+        for s, v in zip(self.input_slots, values):
+            env[s] = v
+        for forward, in_slots, out, free, apply in self.steps:
+            args = [env[s] for s in in_slots]
+            try:
+                result = forward(*args)
+            except Exception as e:
+                raise _execution_error(apply, args, e)
+            if type(out) is int:
+                env[out] = result
+            else:
+                for s, r in zip(out, result):
+                    env[s] = r
+            for s in free:
+                env[s] = None
+        outputs = [np.array(env[s]) if copy else env[s]
+                   for s, copy in zip(self.output_slots, self.copy_outputs)]
+        new_values = [(var, env[s]) for var, s in self.update_slots]
+        for var, value in new_values:
+            if type(value) is not np.ndarray or value.dtype != var.value.dtype:
+                value = np.asarray(value, dtype=var.value.dtype)
+            if value.shape != var.value.shape:
+                raise ValueError('Update of variable %r: new value has shape %s, the variable has shape %s'
+                                 % (var.name, value.shape, var.value.shape))
+            var.value = value
+        return outputs
+
+
+def _execution_error(apply, args, error):
+    shapes = ', '.join(str(getattr(a, 'shape', type(a).__name__)) for a in args)
+    return GraphExecutionError('%s failed: %s: %s\n  op: %r\n  input shapes: %s\n  built at: %s'
+                               % (apply.op.name, type(error).__name__, error, apply.op, shapes, apply.origin))
+
+
+class Function(object):
+    """A compiled graph: `f(list_of_arrays) -> list_of_arrays` (see module docs).
+
+    Args:
+        inputs: list of tensors fed at each call (usually placeholders; any
+            tensor may be fed, which cuts the graph above it).
+        outputs: list of tensors (or a single tensor) to compute.
+        updates: list of `K.update(...)` tensors or `(variable, value)` pairs.
+        name: optional name, used in error messages.
+    """
+
+    def __init__(self, inputs, outputs, updates=None, name=None):
+        from .. import state
+        self.inputs = list(inputs)
+        self.single_output = isinstance(outputs, Tensor)
+        self.outputs = [outputs] if self.single_output else list(outputs)
+        for i, t in enumerate(self.inputs + self.outputs):
+            if not isinstance(t, Tensor):
+                raise TypeError('K.function: inputs and outputs must be symbolic tensors; item %d is %s'
+                                % (i, type(t).__name__))
+        self.update_pairs = normalize_updates(updates)
+        self.name = name
+        self._learning_phase = state.learning_phase_placeholder()
+        self._phase_index = None
+        for i, x in enumerate(self.inputs):
+            if x is self._learning_phase:
+                self._phase_index = i
+        self._programs = {}
+
+    def _program(self, phase):
+        program = self._programs.get(phase)
+        if program is None:
+            inputs = [x for i, x in enumerate(self.inputs) if i != self._phase_index]
+            substitutions = {id(self._learning_phase): np.asarray(phase, dtype=self._learning_phase.dtype)}
+            program = Program(inputs, self.outputs, self.update_pairs, substitutions)
+            self._programs[phase] = program
+        return program
+
+    def __call__(self, values):
+        from .. import state
+        if isinstance(values, dict):
+            values = [values[x] for x in self.inputs]
+        values = list(values)
+        if len(values) != len(self.inputs):
+            raise ValueError('K.function%s expects %d inputs (%s), got %d'
+                             % (' ' + self.name if self.name else '', len(self.inputs),
+                                ', '.join(x.name or 'tensor' for x in self.inputs), len(values)))
+        fed = []
+        phase = state.get_learning_phase_value()
+        for i, (x, v) in enumerate(zip(self.inputs, values)):
+            if i == self._phase_index:
+                phase = int(np.asarray(v))
+                continue
+            fed.append(_check_feed(x, v))
+        result = self._program(phase).run(fed)
+        return result[0] if self.single_output else result
+
+
+def _check_feed(x, value):
+    """Converts a fed value to the placeholder's dtype and checks its shape."""
+    if type(value) is not np.ndarray or value.dtype.name != x.dtype:
+        try:
+            value = np.asarray(value, dtype=x.dtype)
+        except (TypeError, ValueError) as e:
+            raise ValueError('Cannot feed a value of type %s to %s %r of dtype %s: %s'
+                             % (type(value).__name__, type(x).__name__.lower(), x.name, x.dtype, e))
+    shape = value.shape
+    expected = x.shape
+    if len(shape) != len(expected) or any(e is not None and e != d for e, d in zip(expected, shape)):
+        raise ValueError('Error feeding %s %r: expected an array of shape %s, received shape %s'
+                         % (type(x).__name__.lower(), x.name, shape_str(expected), shape_str(shape)))
+    return value

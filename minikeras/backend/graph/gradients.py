@@ -1,0 +1,85 @@
+"""Reverse-mode differentiation that returns graph nodes.
+
+`gradients(loss, wrt)` walks the graph from `loss` in reverse topological order,
+asks each op for its vector-Jacobian product (built from ops, so the result can
+be differentiated again) and sums the contributions reaching each tensor.
+Broadcasting is undone once, here, for every op that declares `broadcasts`.
+"""
+from .tensor import Tensor
+
+
+def toposort(outputs, stop_at=()):
+    """Returns the Apply nodes needed for `outputs`, inputs before users.
+
+    Tensors in `stop_at` (by identity) are treated as leaves.
+    """
+    stop = set(id(t) for t in stop_at)
+    order, visited = [], set()
+    stack = [(t, False) for t in outputs]
+    while stack:
+        tensor, expanded = stack.pop()
+        apply = tensor.owner
+        if apply is None or id(tensor) in stop:
+            continue
+        if expanded:
+            if id(apply) not in visited:
+                visited.add(id(apply))
+                order.append(apply)
+            continue
+        if id(apply) in visited:
+            continue
+        stack.append((tensor, True))
+        for x in reversed(apply.inputs):
+            if x.owner is not None and id(x.owner) not in visited:
+                stack.append((x, False))
+    return order
+
+
+def gradients(loss, variables, output_grad=None):
+    """Symbolic gradient of `loss` (summed if not scalar) with respect to `variables`.
+
+    Args:
+        loss: a Tensor.
+        variables: a Tensor or list of Tensors (variables, placeholders or any
+            intermediate tensor of the graph).
+        output_grad: optional Tensor with `loss`'s shape, the incoming gradient
+            (defaults to ones: the gradient of `sum(loss)`).
+
+    Returns:
+        A list of Tensors, one per variable, shaped like it. A variable that
+        `loss` does not depend on gets zeros.
+    """
+    from ..ops import elementwise as ew
+    from ..ops import shape as shape_ops
+
+    single = isinstance(variables, Tensor)
+    wanted = [variables] if single else list(variables)
+    for v in wanted:
+        if not isinstance(v, Tensor):
+            raise TypeError('gradients: expected symbolic tensors to differentiate with respect to, '
+                            'got %s' % type(v).__name__)
+    order = toposort([loss], stop_at=wanted)
+
+    # Only tensors on a path from a wanted variable to the loss receive gradients.
+    relevant = set(id(v) for v in wanted)
+    for apply in order:
+        if apply.op.differentiable and any(id(x) in relevant for x in apply.inputs):
+            relevant.update(id(o) for o in apply.outputs)
+
+    grads = {id(loss): output_grad if output_grad is not None else ew.ones_like(loss)}
+    for apply in reversed(order):
+        out_grads = [grads.get(id(o)) for o in apply.outputs]
+        if all(g is None for g in out_grads) or not apply.op.differentiable:
+            continue
+        if not any(id(x) in relevant for x in apply.inputs):
+            continue
+        in_grads = apply.op.grad(apply.inputs, apply.outputs, out_grads)
+        for x, g in zip(apply.inputs, in_grads):
+            if g is None or id(x) not in relevant:
+                continue
+            if apply.op.broadcasts and not (None not in x.shape and x.shape == g.shape):
+                g = shape_ops.unbroadcast(g, x)
+            previous = grads.get(id(x))
+            grads[id(x)] = g if previous is None else previous + g
+    result = [grads[id(v)] if id(v) in grads else ew.zeros_like(v) for v in wanted]
+    return result[0] if single else result

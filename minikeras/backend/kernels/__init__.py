@@ -1,0 +1,7 @@
+"""Numeric kernels: the only code that touches the array library.
+
+Ops reach the array library through :data:`xp` (numpy by default), so another
+numpy-compatible library (e.g. CuPy) can be bound here without touching the
+graph machinery. Larger kernels (convolution, pooling) live in sibling modules.
+"""
+from .xp import xp  # noqa: F401

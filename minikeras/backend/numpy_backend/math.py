@@ -1,0 +1,304 @@
+"""K surface, part 2: products, reductions, elementwise math and comparisons."""
+import numpy as np
+
+from .. import common
+from ..graph.tensor import Tensor, shape_str
+from ..ops import elementwise as ew
+from ..ops import linalg
+from ..ops import reduce as red
+from ..ops import shape as shape_ops
+
+__all__ = ['dot', 'batch_dot', 'transpose', 'gather', 'max', 'min', 'sum', 'prod', 'cumsum', 'cumprod',
+           'var', 'std', 'mean', 'any', 'all', 'argmax', 'argmin', 'square', 'abs', 'sqrt', 'exp', 'log',
+           'logsumexp', 'round', 'sign', 'pow', 'clip', 'equal', 'not_equal', 'greater', 'greater_equal',
+           'less', 'less_equal', 'maximum', 'minimum', 'sin', 'cos', 'logical_and', 'logical_or',
+           'logical_not', 'floor']
+
+
+def _t(x, like=None):
+    return ew.as_tensor(x, like=like)
+
+
+def dot(x, y):
+    """Keras `dot`: contracts the last axis of `x` with the second-to-last of `y`
+    (or the only axis of a 1-D `y`); result shape x[:-1] + y[:-2] + y[-1:]."""
+    x, y = _t(x), _t(y)
+    x_shape, y_shape = x._keras_shape, y._keras_shape
+    k_y = y_shape[-2] if len(y_shape) >= 2 else y_shape[-1]
+    if x_shape[-1] is not None and k_y is not None and x_shape[-1] != k_y:
+        raise ValueError('dot: incompatible shapes %s and %s (%d vs %d)'
+                         % (shape_str(x_shape), shape_str(y_shape), x_shape[-1], k_y))
+    if len(x_shape) == 2 and len(y_shape) == 2:
+        return linalg.matmul(x, y)
+    if len(y_shape) == 1:
+        return shape_ops.Squeeze(axis=len(x_shape) - 1)(dot(x, shape_ops.ExpandDims(axis=1)(y)))
+    # Flatten x to 2-D and y to (k, rest), then restore the Keras result shape.
+    if len(y_shape) > 2:
+        perm = (len(y_shape) - 2,) + tuple(i for i in range(len(y_shape)) if i != len(y_shape) - 2)
+        y2 = shape_ops.Reshape(shape=(y_shape[-2], -1))(shape_ops.Transpose(perm=perm)(y))
+    else:
+        y2 = y
+    if len(x_shape) > 2 or x_shape[0] is None:
+        x2 = shape_ops.Reshape(shape=(-1, x_shape[-1]))(x)
+    else:
+        x2 = x
+    out = linalg.matmul(x2, y2)
+    out_shape = tuple(x_shape[:-1]) + tuple(y_shape[:-2]) + tuple(y_shape[-1:])
+    if out_shape.count(None) > 1:
+        target = _concat_shape(x, y, x_shape, y_shape)
+        return shape_ops.ReshapeDynamic()(out, target)
+    return shape_ops.Reshape(shape=tuple(-1 if d is None else d for d in out_shape))(out)
+
+
+def _concat_shape(x, y, x_shape, y_shape):
+    sx = shape_ops.Shape()(x)
+    sy = shape_ops.Shape()(y)
+    parts = [shape_ops.GetItem(index=(('slice', None, -1, None),))(sx)]
+    if len(y_shape) > 2:
+        parts.append(shape_ops.GetItem(index=(('slice', None, -2, None),))(sy))
+    parts.append(shape_ops.GetItem(index=(('slice', -1, None, None),))(sy))
+    return shape_ops.Concatenate(axis=0)(*parts)
+
+
+def batch_dot(x, y, axes=None):
+    """Keras 2.2 `batch_dot`: a dot product per sample of the batch.
+
+    Args:
+        x, y: tensors of rank >= 2 sharing the batch axis 0.
+        axes: int or (axis_x, axis_y): the axes contracted. Default: last axis
+            of x with the second-to-last of y (last, if y is 2-D).
+
+    Returns:
+        A tensor of rank ndim(x) + ndim(y) - 2 (at least 2: a (batch, 1) result
+        for two 2-D inputs).
+    """
+    x, y = _t(x), _t(y)
+    if isinstance(axes, int):
+        axes = (axes, axes)
+    x_ndim, y_ndim = len(x.shape), len(y.shape)
+    if axes is None:
+        axes = [x_ndim - 1, y_ndim - 2 if y_ndim > 2 else y_ndim - 1]
+    axes = [a % n for a, n in zip(axes, (x_ndim, y_ndim))]
+    if 0 in axes:
+        raise ValueError('batch_dot: cannot contract the batch axis 0; axes=%s' % (axes,))
+    dx, dy = x.shape[axes[0]], y.shape[axes[1]]
+    if dx is not None and dy is not None and dx != dy:
+        raise ValueError('batch_dot: incompatible shapes %s and %s along axes %s (%d vs %d)'
+                         % (shape_str(x.shape), shape_str(y.shape), tuple(axes), dx, dy))
+    if x_ndim == 2 and y_ndim == 2:
+        return sum(x * y, axis=1, keepdims=True)
+    # Move the contracted axis of x last and of y second, then a batched matmul.
+    perm_x = [0] + [i for i in range(1, x_ndim) if i != axes[0]] + [axes[0]]
+    perm_y = [0, axes[1]] + [i for i in range(1, y_ndim) if i != axes[1]]
+    xt = shape_ops.Transpose(perm=tuple(perm_x))(x) if perm_x != list(range(x_ndim)) else x
+    yt = shape_ops.Transpose(perm=tuple(perm_y))(y) if perm_y != list(range(y_ndim)) else y
+    x_rest = [xt.shape[i] for i in range(1, x_ndim - 1)]
+    y_rest = [yt.shape[i] for i in range(2, y_ndim)]
+    k = dx if dx is not None else dy
+    x3 = shape_ops.Reshape(shape=(-1, _prod_or_1(x_rest), k))(xt) if x_ndim != 3 else xt
+    y3 = shape_ops.Reshape(shape=(-1, k, _prod_or_1(y_rest)))(yt) if y_ndim != 3 else yt
+    out = linalg.matmul(x3, y3)
+    out_shape = [-1] + x_rest + y_rest
+    if None in out_shape[1:]:
+        raise ValueError('batch_dot: non-batch dimensions must be known; got %s and %s'
+                         % (shape_str(x.shape), shape_str(y.shape)))
+    if len(out_shape) == 1:
+        out_shape = [-1, 1]
+    return shape_ops.Reshape(shape=tuple(out_shape))(out)
+
+
+def _prod_or_1(dims):
+    if None in dims:
+        raise ValueError('batch_dot: non-batch dimensions must be known, got %s' % (dims,))
+    return int(np.prod(dims)) if dims else 1
+
+
+def transpose(x):
+    """Reverses the axes of `x`."""
+    return shape_ops.Transpose(perm=tuple(reversed(range(len(x.shape)))))(x)
+
+
+def gather(reference, indices):
+    """Rows of `reference` selected by the integer tensor `indices`."""
+    indices = _t(indices) if isinstance(indices, Tensor) else ew.constant(np.asarray(indices), dtype='int32')
+    return shape_ops.Gather()(reference, indices)
+
+
+def max(x, axis=None, keepdims=False):
+    return red.reduce(red.Max, x, axis, keepdims)
+
+
+def min(x, axis=None, keepdims=False):
+    return red.reduce(red.Min, x, axis, keepdims)
+
+
+def sum(x, axis=None, keepdims=False):
+    return red.reduce(red.Sum, x, axis, keepdims)
+
+
+def prod(x, axis=None, keepdims=False):
+    return red.reduce(red.Prod, x, axis, keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    if np.dtype(x.dtype).kind != 'f':
+        x = ew.Cast(dtype=common.floatx())(x)
+    return red.reduce(red.Mean, x, axis, keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    """Biased variance (divides by N), as Keras."""
+    m = mean(x, axis, keepdims=True)
+    return mean(ew.Square()(x - m), axis, keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    return sqrt(var(x, axis, keepdims))
+
+
+def _single_axis(axis, x, name):
+    axis = -1 if axis is None else axis
+    return red.normalize_axis(axis, len(x.shape), name)[0]
+
+
+def cumsum(x, axis=0):
+    return red.Cumsum(axis=_single_axis(axis, x, 'cumsum'))(x)
+
+
+def cumprod(x, axis=0):
+    return red.Cumprod(axis=_single_axis(axis, x, 'cumprod'))(x)
+
+
+def any(x, axis=None, keepdims=False):
+    return red.reduce(red.Any, x, axis, keepdims)
+
+
+def all(x, axis=None, keepdims=False):
+    return red.reduce(red.All, x, axis, keepdims)
+
+
+def argmax(x, axis=-1):
+    return red.Argmax(axis=_single_axis(axis, x, 'argmax'))(x)
+
+
+def argmin(x, axis=-1):
+    return red.Argmin(axis=_single_axis(axis, x, 'argmin'))(x)
+
+
+def square(x):
+    return ew.Square()(x)
+
+
+def abs(x):
+    return ew.Abs()(x)
+
+
+def sqrt(x):
+    """Square root of `x` clipped to [0, inf) first, as Keras does."""
+    return ew.Sqrt()(ew.Clip(min_value=0.0, max_value=np.inf)(x))
+
+
+def exp(x):
+    return ew.Exp()(x)
+
+
+def log(x):
+    return ew.Log()(x)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """log(sum(exp(x))) computed stably (the max is subtracted first)."""
+    stop_max = ew.StopGradient()(red.reduce(red.Max, x, axis, True))
+    out = log(sum(exp(x - stop_max), axis, True)) + stop_max
+    if not keepdims:
+        axes = red.normalize_axis(axis, len(x.shape), 'logsumexp')
+        for a in reversed(axes):
+            out = shape_ops.Squeeze(axis=a)(out)
+    return out
+
+
+def round(x):
+    return ew.Round()(x)
+
+
+def floor(x):
+    return ew.Floor()(x)
+
+
+def sign(x):
+    return ew.Sign()(x)
+
+
+def pow(x, a):
+    return ew.Pow()(x, _t(a, like=x))
+
+
+def clip(x, min_value, max_value):
+    """Clips to [min_value, max_value] (max_value below min_value is raised to it)."""
+    if isinstance(min_value, Tensor) or isinstance(max_value, Tensor):
+        return minimum(maximum(x, min_value), max_value)
+    if max_value is None:
+        max_value = np.inf
+    if min_value is None:
+        min_value = -np.inf
+    if max_value < min_value:
+        max_value = min_value
+    return ew.Clip(min_value=float(min_value), max_value=float(max_value))(x)
+
+
+def _binary(op_class, x, y):
+    x_t = isinstance(x, Tensor)
+    like = x if x_t else (y if isinstance(y, Tensor) else None)
+    return op_class()(_t(x, like), _t(y, like))
+
+
+def equal(x, y):
+    return _binary(ew.Equal, x, y)
+
+
+def not_equal(x, y):
+    return _binary(ew.NotEqual, x, y)
+
+
+def greater(x, y):
+    return _binary(ew.Greater, x, y)
+
+
+def greater_equal(x, y):
+    return _binary(ew.GreaterEqual, x, y)
+
+
+def less(x, y):
+    return _binary(ew.Less, x, y)
+
+
+def less_equal(x, y):
+    return _binary(ew.LessEqual, x, y)
+
+
+def maximum(x, y):
+    return _binary(ew.Maximum, x, y)
+
+
+def minimum(x, y):
+    return _binary(ew.Minimum, x, y)
+
+
+def logical_and(x, y):
+    return _binary(ew.LogicalAnd, x, y)
+
+
+def logical_or(x, y):
+    return _binary(ew.LogicalOr, x, y)
+
+
+def logical_not(x):
+    return ew.LogicalNot()(x)
+
+
+def sin(x):
+    return ew.Sin()(x)
+
+
+def cos(x):
+    return ew.Cos()(x)

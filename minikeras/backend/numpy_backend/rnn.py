@@ -1,0 +1,3 @@
+"""K surface, part 8: `rnn`, the symbolic scan over time."""
+
+__all__ = []

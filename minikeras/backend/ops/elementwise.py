@@ -1,0 +1,445 @@
+"""Elementwise ops: unary math, binary arithmetic with broadcasting, comparisons,
+`Switch` (where), casts, and the helpers that turn Python values into tensors."""
+import numpy as np
+
+from ..graph.op import NOT_CONSTANT, Op, broadcast_shapes, result_dtype
+from ..graph.tensor import Constant, Tensor
+from ..kernels import xp
+
+
+# Tensor construction helpers ----------------------------------------------------
+def constant(value, dtype=None, shape=None, name=None):
+    """A Constant tensor; `shape` broadcasts a scalar `value` to that shape."""
+    from .. import common
+    if dtype is None:
+        dtype = value.dtype if isinstance(value, np.ndarray) else common.floatx()
+    value = np.asarray(value, dtype=dtype)
+    if shape is not None:
+        value = np.broadcast_to(value, tuple(shape)).copy()
+    return Constant(value, name=name)
+
+
+def as_tensor(value, like=None):
+    """Returns `value` as a Tensor; Python/numpy values take the dtype of `like`
+    (a Tensor) when they are plain scalars, so `x * 0.5` stays float32."""
+    if isinstance(value, Tensor):
+        return value
+    if like is not None and np.ndim(value) == 0 and not isinstance(value, np.ndarray):
+        kind = like.dtype
+        if isinstance(value, float) and np.dtype(kind).kind != 'f':
+            from .. import common
+            kind = common.floatx()
+        return Constant(np.asarray(value, dtype=kind))
+    if isinstance(value, np.ndarray):
+        return Constant(value)
+    arr = np.asarray(value)
+    if arr.dtype == np.float64:
+        from .. import common
+        arr = arr.astype(like.dtype if like is not None and np.dtype(like.dtype).kind == 'f' else common.floatx())
+    return Constant(arr)
+
+
+# Base classes ---------------------------------------------------------------------
+class Unary(Op):
+    """Elementwise op of one input; output shape and dtype are the input's."""
+
+    def infer(self, x):
+        return x.shape, x.dtype
+
+
+class Binary(Op):
+    """Elementwise op of two broadcast inputs."""
+    broadcasts = True
+
+    def infer(self, x, y):
+        return broadcast_shapes(self.name, x.shape, y.shape), result_dtype(x.dtype, y.dtype)
+
+    def _cast(self, result, x, y):
+        dtype = result_dtype(x.dtype.name, y.dtype.name)
+        return result if result.dtype == dtype else result.astype(dtype)
+
+
+class Predicate(Binary):
+    """Comparison: boolean output, no gradient."""
+    differentiable = False
+
+    def infer(self, x, y):
+        return broadcast_shapes(self.name, x.shape, y.shape), 'bool'
+
+
+# Unary math ---------------------------------------------------------------------
+class Neg(Unary):
+    def forward(self, x):
+        return xp.negative(x)
+
+    def grad(self, inputs, outputs, gs):
+        return [-gs[0]]
+
+
+class Abs(Unary):
+    def forward(self, x):
+        return xp.abs(x)
+
+    def grad(self, inputs, outputs, gs):
+        return [gs[0] * Sign()(inputs[0])]
+
+
+class Sign(Unary):
+    differentiable = False
+
+    def forward(self, x):
+        return xp.sign(x)
+
+
+class Round(Unary):
+    """Round half to even, as numpy and TensorFlow do."""
+    differentiable = False
+
+    def forward(self, x):
+        return xp.round(x)
+
+
+class Floor(Unary):
+    differentiable = False
+
+    def forward(self, x):
+        return xp.floor(x)
+
+
+class Square(Unary):
+    def forward(self, x):
+        return xp.square(x)
+
+    def grad(self, inputs, outputs, gs):
+        return [gs[0] * (inputs[0] * 2.0)]
+
+
+class Sqrt(Unary):
+    def forward(self, x):
+        return xp.sqrt(x)
+
+    def grad(self, inputs, outputs, gs):
+        return [gs[0] / (outputs[0] * 2.0)]
+
+
+class Exp(Unary):
+    def forward(self, x):
+        return xp.exp(x)
+
+    def grad(self, inputs, outputs, gs):
+        return [gs[0] * outputs[0]]
+
+
+class Log(Unary):
+    def forward(self, x):
+        return xp.log(x)
+
+    def grad(self, inputs, outputs, gs):
+        return [gs[0] / inputs[0]]
+
+
+class Sin(Unary):
+    def forward(self, x):
+        return xp.sin(x)
+
+    def grad(self, inputs, outputs, gs):
+        return [gs[0] * Cos()(inputs[0])]
+
+
+class Cos(Unary):
+    def forward(self, x):
+        return xp.cos(x)
+
+    def grad(self, inputs, outputs, gs):
+        return [-(gs[0] * Sin()(inputs[0]))]
+
+
+class Tanh(Unary):
+    def forward(self, x):
+        return xp.tanh(x)
+
+    def grad(self, inputs, outputs, gs):
+        y = outputs[0]
+        return [gs[0] * (1.0 - y * y)]
+
+
+class Sigmoid(Unary):
+    def forward(self, x):
+        # exp of a non-positive number never overflows
+        e = xp.exp(-xp.abs(x))
+        return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+
+    def grad(self, inputs, outputs, gs):
+        y = outputs[0]
+        return [gs[0] * (y * (1.0 - y))]
+
+
+class Softplus(Unary):
+    def forward(self, x):
+        return xp.logaddexp(x.dtype.type(0), x)
+
+    def grad(self, inputs, outputs, gs):
+        return [gs[0] * Sigmoid()(inputs[0])]
+
+
+class Softsign(Unary):
+    def forward(self, x):
+        return x / (1 + xp.abs(x))
+
+    def grad(self, inputs, outputs, gs):
+        d = 1.0 + Abs()(inputs[0])
+        return [gs[0] / (d * d)]
+
+
+class Relu(Unary):
+    def forward(self, x):
+        return xp.maximum(x, 0)
+
+    def grad(self, inputs, outputs, gs):
+        return [ReluGrad()(inputs[0], gs[0])]
+
+
+class ReluGrad(Op):
+    """`g * (x > 0)`: the gradient of Relu (and its own linear-in-g gradient)."""
+
+    def infer(self, x, g):
+        return g.shape, g.dtype
+
+    def forward(self, x, g):
+        return xp.where(x > 0, g, g.dtype.type(0))
+
+    def grad(self, inputs, outputs, gs):
+        return [None, ReluGrad()(inputs[0], gs[0])]
+
+
+class Elu(Unary):
+    """x for x > 0, alpha * (exp(x) - 1) otherwise."""
+
+    def forward(self, x):
+        return xp.where(x > 0, x, self.alpha * xp.expm1(xp.minimum(x, 0))).astype(x.dtype, copy=False)
+
+    def grad(self, inputs, outputs, gs):
+        x, y = inputs[0], outputs[0]
+        return [gs[0] * Switch()(Greater()(x, as_tensor(0.0, x)), as_tensor(1.0, x), y + self.alpha)]
+
+
+class Cast(Unary):
+    """Converts to `dtype`; gradient flows back only between float types."""
+
+    def infer(self, x):
+        return x.shape, np.dtype(self.dtype).name
+
+    def forward(self, x):
+        return x.astype(self.dtype, copy=False)
+
+    def grad(self, inputs, outputs, gs):
+        x = inputs[0]
+        if np.dtype(x.dtype).kind != 'f' or np.dtype(self.dtype).kind != 'f':
+            return [None]
+        return [Cast(dtype=x.dtype)(gs[0])]
+
+
+class Clip(Unary):
+    """Clips to [min_value, max_value]; the gradient passes where x is inside (inclusive)."""
+
+    def forward(self, x):
+        return xp.clip(x, self.min_value, self.max_value).astype(x.dtype, copy=False)
+
+    def grad(self, inputs, outputs, gs):
+        return [ClipGrad(min_value=self.min_value, max_value=self.max_value)(inputs[0], gs[0])]
+
+
+class ClipGrad(Op):
+    """`g` where min <= x <= max, else 0."""
+
+    def infer(self, x, g):
+        return g.shape, g.dtype
+
+    def forward(self, x, g):
+        inside = (x >= self.min_value) & (x <= self.max_value)
+        return xp.where(inside, g, g.dtype.type(0))
+
+    def grad(self, inputs, outputs, gs):
+        return [None, ClipGrad(**self.attrs)(inputs[0], gs[0])]
+
+
+class LogicalNot(Unary):
+    differentiable = False
+
+    def infer(self, x):
+        return x.shape, 'bool'
+
+    def forward(self, x):
+        return xp.logical_not(x)
+
+
+class StopGradient(Unary):
+    """Identity in the forward pass; gradients stop here."""
+    differentiable = False
+
+    def forward(self, x):
+        return x
+
+
+class ZerosLike(Unary):
+    differentiable = False
+
+    def forward(self, x):
+        return xp.zeros(x.shape, x.dtype)
+
+
+class OnesLike(Unary):
+    differentiable = False
+
+    def forward(self, x):
+        return xp.ones(x.shape, x.dtype)
+
+
+def zeros_like(x, dtype=None):
+    out = ZerosLike()(x)
+    return out if dtype is None or np.dtype(dtype).name == out.dtype else Cast(dtype=np.dtype(dtype).name)(out)
+
+
+def ones_like(x, dtype=None):
+    out = OnesLike()(x)
+    return out if dtype is None or np.dtype(dtype).name == out.dtype else Cast(dtype=np.dtype(dtype).name)(out)
+
+
+# Binary arithmetic ---------------------------------------------------------------
+class Add(Binary):
+    def forward(self, x, y):
+        return self._cast(x + y, x, y)
+
+    def grad(self, inputs, outputs, gs):
+        return [gs[0], gs[0]]
+
+
+class Sub(Binary):
+    def forward(self, x, y):
+        return self._cast(x - y, x, y)
+
+    def grad(self, inputs, outputs, gs):
+        return [gs[0], -gs[0]]
+
+
+class Mul(Binary):
+    def forward(self, x, y):
+        return self._cast(x * y, x, y)
+
+    def grad(self, inputs, outputs, gs):
+        x, y = inputs
+        return [gs[0] * y, gs[0] * x]
+
+
+class Div(Binary):
+    def forward(self, x, y):
+        return self._cast(xp.true_divide(x, y), x, y)
+
+    def grad(self, inputs, outputs, gs):
+        x, y = inputs
+        gx = gs[0] / y
+        return [gx, -(gx * outputs[0])]
+
+
+class Pow(Binary):
+    def forward(self, x, y):
+        return self._cast(xp.power(x, y), x, y)
+
+    def grad(self, inputs, outputs, gs):
+        x, y = inputs
+        gx = gs[0] * y * Pow()(x, y - 1.0)
+        if np.dtype(y.dtype).kind != 'f' or (isinstance(y, Constant)):
+            return [gx, None]
+        safe_log = Log()(Switch()(Greater()(x, as_tensor(0.0, x)), x, ones_like(x)))
+        return [gx, gs[0] * outputs[0] * safe_log]
+
+
+class Maximum(Binary):
+    def forward(self, x, y):
+        return self._cast(xp.maximum(x, y), x, y)
+
+    def grad(self, inputs, outputs, gs):
+        x, y = inputs
+        take_x = GreaterEqual()(x, y)
+        zero = zeros_like(gs[0])
+        return [Switch()(take_x, gs[0], zero), Switch()(take_x, zero, gs[0])]
+
+
+class Minimum(Binary):
+    def forward(self, x, y):
+        return self._cast(xp.minimum(x, y), x, y)
+
+    def grad(self, inputs, outputs, gs):
+        x, y = inputs
+        take_x = LessEqual()(x, y)
+        zero = zeros_like(gs[0])
+        return [Switch()(take_x, gs[0], zero), Switch()(take_x, zero, gs[0])]
+
+
+# Comparisons and logic -------------------------------------------------------------
+class Equal(Predicate):
+    def forward(self, x, y):
+        return xp.equal(x, y)
+
+
+class NotEqual(Predicate):
+    def forward(self, x, y):
+        return xp.not_equal(x, y)
+
+
+class Greater(Predicate):
+    def forward(self, x, y):
+        return xp.greater(x, y)
+
+
+class GreaterEqual(Predicate):
+    def forward(self, x, y):
+        return xp.greater_equal(x, y)
+
+
+class Less(Predicate):
+    def forward(self, x, y):
+        return xp.less(x, y)
+
+
+class LessEqual(Predicate):
+    def forward(self, x, y):
+        return xp.less_equal(x, y)
+
+
+class LogicalAnd(Predicate):
+    def forward(self, x, y):
+        return xp.logical_and(x, y)
+
+
+class LogicalOr(Predicate):
+    def forward(self, x, y):
+        return xp.logical_or(x, y)
+
+
+class Switch(Op):
+    """`where(condition, then, else)` with broadcasting.
+
+    A condition that is constant at compile time (e.g. the specialised learning
+    phase) selects a branch statically, so the other branch is never computed.
+    """
+    broadcasts = True
+
+    def infer(self, cond, a, b):
+        return broadcast_shapes(self.name, cond.shape, a.shape, b.shape), result_dtype(a.dtype, b.dtype)
+
+    def forward(self, cond, a, b):
+        out = xp.where(cond, a, b)
+        dtype = result_dtype(a.dtype.name, b.dtype.name)
+        return out if out.dtype == dtype else out.astype(dtype)
+
+    def grad(self, inputs, outputs, gs):
+        cond = inputs[0]
+        zero = zeros_like(gs[0])
+        return [None, Switch()(cond, gs[0], zero), Switch()(cond, zero, gs[0])]
+
+    def simplify(self, constant_inputs):
+        cond = constant_inputs[0]
+        if cond is NOT_CONSTANT or np.ndim(cond) != 0:
+            return None
+        return 1 if bool(cond) else 2
