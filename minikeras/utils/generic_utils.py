@@ -1,0 +1,204 @@
+"""Serialization registry helpers shared by every configurable module.
+
+Every module with named objects (activations, initializers, regularizers,
+constraints, losses, metrics, optimizers, layers) serializes through
+`serialize_keras_object` and resolves names through `deserialize_keras_object`,
+whose lookup order is: the `custom_objects` argument, then the global custom
+object scope (`CustomObjectScope` / `custom_object_scope`), then the module's
+own objects.
+"""
+import binascii
+import codecs
+import inspect
+import marshal
+import sys
+import types as python_types
+
+import six
+
+_GLOBAL_CUSTOM_OBJECTS = {}
+
+
+class CustomObjectScope(object):
+    """Makes custom classes/functions resolvable by name within a `with` block.
+
+    Example::
+
+        with CustomObjectScope({'MyLayer': MyLayer}):
+            model = load_model('m.h5')
+    """
+
+    def __init__(self, *args):
+        self.custom_objects = args
+        self.backup = None
+
+    def __enter__(self):
+        self.backup = _GLOBAL_CUSTOM_OBJECTS.copy()
+        for objects in self.custom_objects:
+            _GLOBAL_CUSTOM_OBJECTS.update(objects)
+        return self
+
+    def __exit__(self, *args, **kwargs):
+        _GLOBAL_CUSTOM_OBJECTS.clear()
+        _GLOBAL_CUSTOM_OBJECTS.update(self.backup)
+
+
+def custom_object_scope(*args):
+    """`with custom_object_scope({'name': obj}): ...` (see CustomObjectScope)."""
+    return CustomObjectScope(*args)
+
+
+def get_custom_objects():
+    """The global dict of custom objects; entries added to it stay registered."""
+    return _GLOBAL_CUSTOM_OBJECTS
+
+
+def serialize_keras_object(instance):
+    """`{'class_name': ..., 'config': ...}` for objects with `get_config`, else the name."""
+    if instance is None:
+        return None
+    if hasattr(instance, 'get_config'):
+        return {'class_name': instance.__class__.__name__, 'config': instance.get_config()}
+    if hasattr(instance, '__name__'):
+        return instance.__name__
+    raise ValueError('Cannot serialize %r: it has neither get_config() nor __name__' % (instance,))
+
+
+def _lookup(name, module_objects, custom_objects):
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    if name in _GLOBAL_CUSTOM_OBJECTS:
+        return _GLOBAL_CUSTOM_OBJECTS[name]
+    return module_objects.get(name)
+
+
+def deserialize_keras_object(identifier, module_objects=None, custom_objects=None,
+                             printable_module_name='object'):
+    """Resolves a name or a `{'class_name', 'config'}` dict to an object.
+
+    Args:
+        identifier: a string name or a config dict.
+        module_objects: dict of the module's own objects by name.
+        custom_objects: dict of user objects by name (looked up first).
+        printable_module_name: used in error messages, e.g. 'loss function'.
+
+    Raises:
+        ValueError: the name is unknown; the message names it and points to
+            `custom_objects`.
+    """
+    module_objects = module_objects or {}
+    if isinstance(identifier, dict):
+        if 'class_name' not in identifier or 'config' not in identifier:
+            raise ValueError('Improper config format for %s: %r (expected keys "class_name" and "config")'
+                             % (printable_module_name, identifier))
+        class_name = identifier['class_name']
+        cls = _lookup(class_name, module_objects, custom_objects)
+        if cls is None:
+            raise ValueError('Unknown %s: %s. If it is a custom class, pass it in `custom_objects` '
+                             '(or use CustomObjectScope).' % (printable_module_name, class_name))
+        config = identifier['config']
+        if hasattr(cls, 'from_config'):
+            arg_spec = inspect.signature(cls.from_config).parameters
+            merged = dict(custom_objects or {})
+            merged.update(_GLOBAL_CUSTOM_OBJECTS)
+            if 'custom_objects' in arg_spec:
+                return cls.from_config(config, custom_objects=merged)
+            with CustomObjectScope(custom_objects or {}):
+                return cls.from_config(config)
+        with CustomObjectScope(custom_objects or {}):
+            return cls(**config)
+    if isinstance(identifier, six.string_types):
+        obj = _lookup(identifier, module_objects, custom_objects)
+        if obj is None:
+            raise ValueError('Unknown %s: %s. If it is a custom object, pass it in `custom_objects` '
+                             '(or use CustomObjectScope).' % (printable_module_name, identifier))
+        return obj
+    raise ValueError('Could not interpret serialized %s: %r' % (printable_module_name, identifier))
+
+
+def func_dump(func):
+    """Serializes a function's bytecode, defaults and closure (Keras 2 `Lambda` format)."""
+    raw_code = marshal.dumps(func.__code__)
+    code = codecs.encode(raw_code, 'base64').decode('ascii')
+    defaults = func.__defaults__
+    closure = tuple(c.cell_contents for c in func.__closure__) if func.__closure__ else None
+    return code, defaults, closure
+
+
+def func_load(code, defaults=None, closure=None, globs=None):
+    """Rebuilds a function from `func_dump` output. This executes stored bytecode:
+    only call it on data you trust."""
+    if isinstance(code, (tuple, list)):
+        code, defaults, closure = code
+        if isinstance(defaults, list):
+            defaults = tuple(defaults)
+
+    def ensure_value_to_cell(value):
+        def dummy_fn():
+            value  # noqa: B018  (creates the closure cell)
+        return dummy_fn.__closure__[0]
+
+    if closure is not None:
+        closure = tuple(ensure_value_to_cell(c) for c in closure)
+    try:
+        raw_code = codecs.decode(code.encode('ascii'), 'base64')
+    except (UnicodeEncodeError, binascii.Error):
+        raw_code = code.encode('raw_unicode_escape')
+    code = marshal.loads(raw_code)
+    if globs is None:
+        globs = globals()
+    return python_types.FunctionType(code, globs, name=code.co_name, argdefs=defaults, closure=closure)
+
+
+def has_arg(fn, name, accept_all=False):
+    """Whether callable `fn` accepts an argument `name` (or **kwargs if accept_all)."""
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    if accept_all and any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        return True
+    return name in params and params[name].kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                                     inspect.Parameter.KEYWORD_ONLY)
+
+
+def to_list(x, allow_tuple=False):
+    """`x` as a list (a single object becomes `[x]`)."""
+    if isinstance(x, list):
+        return x
+    if allow_tuple and isinstance(x, tuple):
+        return list(x)
+    return [x]
+
+
+def unpack_singleton(x):
+    """The only element of a one-element list, else the list itself."""
+    if isinstance(x, list) and len(x) == 1:
+        return x[0]
+    return x
+
+
+def object_list_uid(object_list):
+    object_list = to_list(object_list)
+    return ', '.join(str(abs(id(x))) for x in object_list)
+
+
+def is_all_none(iterable_or_element):
+    return all(x is None for x in to_list(iterable_or_element, allow_tuple=True))
+
+
+def slice_arrays(arrays, start=None, stop=None):
+    """Slices an array or list of arrays; `start` may be an index array."""
+    if arrays is None:
+        return [None]
+    if isinstance(arrays, list):
+        if hasattr(start, '__len__'):
+            return [None if x is None else x[start] for x in arrays]
+        return [None if x is None else x[start:stop] for x in arrays]
+    if hasattr(start, '__len__'):
+        return arrays[start]
+    return arrays[start:stop]
+
+
+if sys.version_info[0] < 3:  # pragma: no cover
+    raise ImportError('minikeras needs Python 3')
