@@ -46,27 +46,42 @@ def gradients(loss, variables, output_grad=None):
             (defaults to ones: the gradient of `sum(loss)`).
 
     Returns:
-        A list of Tensors, one per variable, shaped like it. A variable that
-        `loss` does not depend on gets zeros.
+        A list of Tensors, one per variable, shaped like it (a single Tensor if
+        `variables` is one). A variable that `loss` does not depend on gets zeros.
+    """
+    from ..ops import elementwise as ew
+    single = isinstance(variables, Tensor)
+    wanted = [variables] if single else list(variables)
+    result = vjp([loss], [output_grad if output_grad is not None else ew.ones_like(loss)], wanted)
+    return result[0] if single else result
+
+
+def vjp(outputs, cotangents, wanted, zeros_for_unrelated=True):
+    """Vector-Jacobian product: the gradient of sum_i sum(outputs[i] * cotangents[i])
+    with respect to each tensor in `wanted`, built as graph nodes.
+
+    A cotangent may be None (that output contributes nothing). Unrelated tensors
+    get zeros, or None when `zeros_for_unrelated` is False.
     """
     from ..ops import elementwise as ew
     from ..ops import shape as shape_ops
 
-    single = isinstance(variables, Tensor)
-    wanted = [variables] if single else list(variables)
     for v in wanted:
         if not isinstance(v, Tensor):
             raise TypeError('gradients: expected symbolic tensors to differentiate with respect to, '
                             'got %s' % type(v).__name__)
-    order = toposort([loss], stop_at=wanted)
+    seeds = [(o, c) for o, c in zip(outputs, cotangents) if c is not None]
+    order = toposort([o for o, _ in seeds], stop_at=wanted)
 
-    # Only tensors on a path from a wanted variable to the loss receive gradients.
+    # Only tensors on a path from a wanted tensor to an output receive gradients.
     relevant = set(id(v) for v in wanted)
     for apply in order:
         if apply.op.differentiable and any(id(x) in relevant for x in apply.inputs):
             relevant.update(id(o) for o in apply.outputs)
 
-    grads = {id(loss): output_grad if output_grad is not None else ew.ones_like(loss)}
+    grads = {}
+    for o, c in seeds:
+        grads[id(o)] = c if id(o) not in grads else grads[id(o)] + c
     for apply in reversed(order):
         out_grads = [grads.get(id(o)) for o in apply.outputs]
         if all(g is None for g in out_grads) or not apply.op.differentiable:
@@ -81,5 +96,6 @@ def gradients(loss, variables, output_grad=None):
                 g = shape_ops.unbroadcast(g, x)
             previous = grads.get(id(x))
             grads[id(x)] = g if previous is None else previous + g
-    result = [grads[id(v)] if id(v) in grads else ew.zeros_like(v) for v in wanted]
-    return result[0] if single else result
+    if zeros_for_unrelated:
+        return [grads[id(v)] if id(v) in grads else ew.zeros_like(v) for v in wanted]
+    return [grads.get(id(v)) for v in wanted]

@@ -1,3 +1,108 @@
 """K surface, part 8: `rnn`, the symbolic scan over time."""
+from ..graph import scan as scan_ops
+from ..graph.tensor import Tensor, shape_str
+from ..ops import elementwise as ew
+from ..ops import shape as shape_ops
 
-__all__ = []
+__all__ = ['rnn']
+
+
+def _time_major(x):
+    perm = (1, 0) + tuple(range(2, len(x.shape)))
+    return shape_ops.Transpose(perm=perm)(x)
+
+
+def _masked(mask_t, new, old):
+    """`new` where the step's mask is on, else `old` (mask_t: (batch,) bool)."""
+    cond = mask_t
+    for axis in range(1, len(new.shape)):
+        cond = shape_ops.ExpandDims(axis=axis)(cond)
+    return ew.Switch()(cond, new, old)
+
+
+def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, constants=None,
+        unroll=False, input_length=None):
+    """Iterates `step_function` over the time axis (axis 1) of `inputs`.
+
+    The step graph is built once and run by a `Scan` op; its gradient is a
+    reverse scan (see graph/scan.py), so cost and memory grow linearly with the
+    number of steps. `unroll=True` instead builds the step graph once per time
+    step (for short sequences of known length).
+
+    Args:
+        step_function: `(input_t, states + constants) -> (output_t, new_states)`,
+            with input_t of shape (batch, ...) and states a list of tensors.
+        inputs: tensor of shape (batch, time, ...).
+        initial_states: list of tensors (batch, ...).
+        go_backwards: iterate from the last time step to the first (outputs are
+            then in processing order, as Keras).
+        mask: optional (batch, time) tensor; where it is 0 the step keeps the
+            previous states and outputs the previous first state.
+        constants: list of tensors passed to every step after the states.
+        unroll: build a Python-unrolled graph instead of a scan.
+        input_length: unused (the length is read from the data).
+
+    Returns:
+        (last_output (batch, ...), outputs (batch, time, ...), new_states list).
+    """
+    if len(inputs.shape) < 3:
+        raise ValueError('rnn: inputs must have rank >= 3 (batch, time, ...), got shape %s'
+                         % shape_str(inputs.shape))
+    constants = list(constants or [])
+    initial_states = list(initial_states)
+    seq = _time_major(inputs)
+    mask_seq = None
+    if mask is not None:
+        if mask.dtype != 'bool':
+            mask = ew.NotEqual()(mask, ew.as_tensor(0, like=mask))
+        if len(mask.shape) == 3:
+            mask = shape_ops.Squeeze(axis=2)(mask)
+        mask_seq = shape_ops.Transpose(perm=(1, 0))(mask)
+    if go_backwards:
+        seq = shape_ops.Reverse(axes=(0,))(seq)
+        if mask_seq is not None:
+            mask_seq = shape_ops.Reverse(axes=(0,))(mask_seq)
+
+    def one_step(x_t, mask_t, states):
+        output, new_states = step_function(x_t, list(states) + constants)
+        new_states = list(new_states)
+        uses_lp = getattr(output, '_uses_learning_phase', False)
+        if mask_t is not None:
+            output = _masked(mask_t, output, states[0] if states else ew.zeros_like(output))
+            new_states = [_masked(mask_t, n, o) for n, o in zip(new_states, states)]
+        return output, new_states, uses_lp
+
+    if unroll:
+        steps = seq.shape[0]
+        if steps is None:
+            raise ValueError('rnn: unroll=True needs a known number of time steps, got inputs of shape %s'
+                             % shape_str(inputs.shape))
+        states, outputs, uses_lp = initial_states, [], False
+        for t in range(steps):
+            x_t = shape_ops.GetItem(index=(t,))(seq)
+            m_t = shape_ops.GetItem(index=(t,))(mask_seq) if mask_seq is not None else None
+            output, states, lp = one_step(x_t, m_t, states)
+            outputs.append(shape_ops.ExpandDims(axis=1)(output))
+            uses_lp = uses_lp or lp
+        stacked = shape_ops.Concatenate(axis=1)(*outputs) if len(outputs) > 1 else outputs[0]
+        last = shape_ops.GetItem(index=(('slice', None, None, None), -1))(stacked)
+        if uses_lp:
+            last._uses_learning_phase = True
+            stacked._uses_learning_phase = True
+        return last, stacked, states
+
+    sequences = [seq] + ([mask_seq] if mask_seq is not None else [])
+
+    def step(seq_ph, state_ph):
+        output, new_states, uses_lp = one_step(seq_ph[0], seq_ph[1] if len(seq_ph) > 1 else None, state_ph)
+        return [output], new_states, uses_lp
+
+    graph, uses_lp = scan_ops.capture_step(step, sequences, initial_states)
+    outputs, state_stacks = scan_ops.scan(graph, sequences, initial_states)
+    stacked = _time_major(outputs[0])
+    last = shape_ops.GetItem(index=(-1,))(outputs[0])
+    new_states = [shape_ops.GetItem(index=(-1,))(s) for s in state_stacks]
+    if uses_lp:
+        last._uses_learning_phase = True
+        stacked._uses_learning_phase = True
+    return last, stacked, new_states
