@@ -48,7 +48,8 @@ class Op(object):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        OP_REGISTRY[cls.__name__] = cls
+        if cls.forward is not Op.forward:  # abstract bases (no forward) are not ops
+            OP_REGISTRY[cls.__name__] = cls
 
     def __init__(self, **attrs):
         self.attrs = attrs

@@ -56,8 +56,9 @@ class StepGraph(object):
 def capture_step(step, seq_templates, state_templates):
     """Builds a StepGraph by calling `step(seq_placeholders, state_placeholders)`.
 
-    Every tensor the step reads that existed before the call is an outer tensor
-    (a non-sequence input); tensors created during the call belong to the step.
+    Every tensor the step reads that existed before the call, and every
+    placeholder (e.g. the learning phase), is an outer tensor (a non-sequence
+    input); other tensors created during the call belong to the step.
 
     Returns:
         (StepGraph, extra) where `extra` is whatever `step` returned third.
@@ -74,7 +75,7 @@ def capture_step(step, seq_templates, state_templates):
         if id(t) in seen or id(t) in own:
             continue
         seen.add(id(t))
-        if t.order < marker:
+        if t.order < marker or isinstance(t, Placeholder):
             nonseqs.append(t)
         elif t.owner is not None:
             stack.extend(t.owner.inputs)

@@ -146,7 +146,8 @@ class GetItem(Op):
         if Ellipsis in index:
             pos = index.index(Ellipsis)
             index[pos:pos + 1] = [slice(None)] * (len(x.shape) - n_real)
-        index += [slice(None)] * (len(x.shape) - n_real)
+        else:
+            index += [slice(None)] * (len(x.shape) - n_real)
         shape, axis = [], 0
         for item in index:
             if item is None:
@@ -156,7 +157,7 @@ class GetItem(Op):
             axis += 1
             if isinstance(item, slice):
                 if dim is None:
-                    shape.append(None if item != slice(None) else None)
+                    shape.append(None)
                 else:
                     shape.append(len(range(*item.indices(dim))))
             elif dim is not None and not -dim <= item < dim:

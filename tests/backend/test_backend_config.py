@@ -1,0 +1,64 @@
+"""Backend selection: MINIKERAS_BACKEND, the minikeras.json config file, and a
+third-party backend module loaded by its dotted name."""
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def run_python(code, home, **env):
+    environ = dict(os.environ)
+    environ.pop('MINIKERAS_BACKEND', None)
+    environ['MINIKERAS_HOME'] = str(home)
+    environ['PYTHONPATH'] = HERE + os.pathsep + environ.get('PYTHONPATH', '')
+    environ.update(env)
+    return subprocess.run([sys.executable, '-c', code], env=environ, capture_output=True, text=True)
+
+
+def test_config_file_is_written_with_defaults_on_first_import(tmp_path):
+    result = run_python('from minikeras import backend as K; print(K.backend(), K.floatx())', tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ['numpy', 'float32']
+    with open(tmp_path / 'minikeras.json') as f:
+        config = json.load(f)
+    assert config == {'backend': 'numpy', 'floatx': 'float32', 'epsilon': 1e-7,
+                      'image_data_format': 'channels_last'}
+
+
+def test_config_file_settings_are_applied(tmp_path):
+    with open(tmp_path / 'minikeras.json', 'w') as f:
+        json.dump({'backend': 'numpy', 'floatx': 'float64', 'epsilon': 1e-5,
+                   'image_data_format': 'channels_first'}, f)
+    result = run_python('from minikeras import backend as K; '
+                        'print(K.floatx(), K.epsilon(), K.image_data_format())', tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ['float64', '1e-05', 'channels_first']
+
+
+def test_third_party_backend_module_is_loaded_by_dotted_name(tmp_path):
+    code = ('import numpy as np; from minikeras import backend as K; import toy_backend; '
+            'x = K.placeholder((2,)); print(K.backend(), K.function([x], [x * 2])([np.ones(2)])[0].sum(), '
+            'len(toy_backend.compiled))')
+    result = run_python(code, tmp_path, MINIKERAS_BACKEND='toy_backend')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ['toy', '4.0', '1']
+
+
+def test_backend_from_config_file_and_unknown_backend_error(tmp_path):
+    with open(tmp_path / 'minikeras.json', 'w') as f:
+        json.dump({'backend': 'toy_backend'}, f)
+    result = run_python('from minikeras import backend as K; print(K.backend())', tmp_path)
+    assert result.stdout.split() == ['toy'], result.stderr
+    result = run_python('import minikeras.backend', tmp_path, MINIKERAS_BACKEND='no_such_backend_module')
+    assert result.returncode != 0
+    assert "Unknown minikeras backend 'no_such_backend_module'" in result.stderr
+
+
+def test_unwritable_config_dir_falls_back_to_defaults(tmp_path):
+    blocker = tmp_path / 'file'
+    blocker.write_text('not a directory')
+    result = run_python('from minikeras import backend as K; print(K.backend())', blocker / 'sub')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ['numpy']

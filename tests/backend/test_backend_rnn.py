@@ -1,0 +1,146 @@
+"""K.rnn: a symbolic scan with masks, go_backwards, constants, unroll, and a
+reverse-scan gradient checked numerically (first and second order)."""
+import numpy as np
+import pytest
+
+from minikeras import backend as K
+from op_check import numeric_gradient
+
+B, T, D, H = 2, 5, 3, 4
+
+
+def reference_rnn(x, w, u, h0, mask=None, go_backwards=False, bias=0.0):
+    """Plain numpy tanh RNN with Keras 2.2 masking (masked steps keep the state
+    and output the previous state)."""
+    steps = list(range(x.shape[1]))
+    if go_backwards:
+        steps = steps[::-1]
+    h, outputs = h0, []
+    for t in steps:
+        new = np.tanh(x[:, t] @ w + h @ u + bias)
+        if mask is not None:
+            new = np.where(mask[:, t:t + 1], new, h)
+        h = new
+        outputs.append(h)
+    return np.stack(outputs, 1), h
+
+
+def build(unroll=False, go_backwards=False, with_mask=False, with_constant=False):
+    rng = np.random.RandomState(0)
+    x = K.placeholder((None, T, D), dtype='float64')
+    w = K.variable(rng.randn(D, H) * 0.5, dtype='float64')
+    u = K.variable(rng.randn(H, H) * 0.5, dtype='float64')
+    h0 = K.placeholder((None, H), dtype='float64')
+    mask = K.placeholder((None, T), dtype='bool') if with_mask else None
+    constants = [K.constant(np.full(H, 0.3), dtype='float64')] if with_constant else None
+
+    def step(x_t, states):
+        h = K.dot(x_t, w) + K.dot(states[0], u)
+        if with_constant:
+            h = h + states[1]
+        h = K.tanh(h)
+        return h, [h]
+
+    last, outputs, states = K.rnn(step, x, [h0], go_backwards=go_backwards, mask=mask,
+                                  constants=constants, unroll=unroll)
+    inputs = [x, h0] + ([mask] if with_mask else [])
+    return inputs, (last, outputs, states), (w, u)
+
+
+@pytest.mark.parametrize('unroll', [False, True])
+@pytest.mark.parametrize('go_backwards', [False, True])
+@pytest.mark.parametrize('with_mask', [False, True])
+def test_rnn_forward_matches_reference(unroll, go_backwards, with_mask):
+    inputs, (last, outputs, states), (w, u) = build(unroll, go_backwards, with_mask, with_constant=True)
+    rng = np.random.RandomState(1)
+    xv, h0v = rng.randn(B, T, D), rng.randn(B, H)
+    mask = np.array([[1, 1, 0, 1, 0], [1, 0, 1, 1, 1]], dtype=bool)
+    feed = [xv, h0v] + ([mask] if with_mask else [])
+    got = K.function(inputs, [last, outputs, states[0]])(feed)
+    ref_out, ref_h = reference_rnn(xv, K.get_value(w), K.get_value(u), h0v,
+                                   mask if with_mask else None, go_backwards, bias=0.3)
+    np.testing.assert_allclose(got[1], ref_out, rtol=1e-10)
+    np.testing.assert_allclose(got[0], ref_out[:, -1], rtol=1e-10)
+    np.testing.assert_allclose(got[2], ref_h, rtol=1e-10)
+    assert K.int_shape(outputs) == (None, T, H)
+
+
+@pytest.mark.parametrize('with_mask,go_backwards', [(False, False), (True, True)])
+def test_rnn_gradient_through_time_is_numerically_correct(with_mask, go_backwards):
+    inputs, (last, outputs, states), (w, u) = build(with_mask=with_mask, go_backwards=go_backwards)
+    loss = K.sum(K.square(outputs)) + K.sum(last)
+    targets = [inputs[0], inputs[1], w, u]
+    grads = K.gradients(loss, targets)
+    rng = np.random.RandomState(2)
+    feed = [rng.randn(B, T, D), rng.randn(B, H)]
+    if with_mask:
+        feed.append(np.array([[1, 0, 1, 1, 0], [0, 1, 1, 0, 1]], dtype=bool))
+    analytic = K.function(inputs, grads)(feed)
+    f = K.function(inputs, [loss])
+    for i in range(2):
+        np.testing.assert_allclose(analytic[i], numeric_gradient(lambda a: float(f(a)[0]), feed, i),
+                                   rtol=1e-5, atol=1e-7)
+    for var, g in zip((w, u), analytic[2:]):
+        value = K.get_value(var)
+
+        def loss_at(arrays, var=var):
+            K.set_value(var, arrays[0])
+            return float(f(feed)[0])
+        numeric = numeric_gradient(loss_at, [value.copy()], 0)
+        K.set_value(var, value)
+        np.testing.assert_allclose(g, numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_rnn_second_order_gradient():
+    inputs, (last, outputs, states), (w, u) = build()
+    gu = K.gradients(K.sum(K.square(outputs)), [u])[0]
+    penalty = K.sum(K.square(gu))
+    gw = K.gradients(penalty, [w])[0]
+    rng = np.random.RandomState(3)
+    feed = [rng.randn(B, T, D), rng.randn(B, H)]
+    f = K.function(inputs, [penalty, gw])
+    analytic = f(feed)[1]
+    value = K.get_value(w)
+
+    def penalty_at(arrays):
+        K.set_value(w, arrays[0])
+        return float(f(feed)[0])
+    numeric = numeric_gradient(penalty_at, [value.copy()], 0)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-6)
+
+
+def test_rnn_step_graph_is_built_once():
+    calls = []
+    x = K.placeholder((None, 50, D))
+
+    def step(x_t, states):
+        calls.append(1)
+        return x_t * 2.0, [states[0] + K.sum(x_t, axis=-1, keepdims=True)]
+
+    last, outputs, states = K.rnn(step, x, [K.placeholder((None, 1))])
+    grads = K.gradients(K.sum(outputs) + K.sum(states[0]), [x])
+    assert len(calls) == 1
+    out = K.function([x, K.placeholder((None, 1))] if False else [x], [outputs])
+    del out, grads
+
+
+def test_rnn_with_learning_phase_dependent_step():
+    x = K.placeholder((None, T, D))
+
+    def step(x_t, states):
+        out = K.in_train_phase(x_t * 0.0, x_t)
+        return out, [states[0] + out]
+
+    last, outputs, states = K.rnn(step, x, [K.zeros_like(x[:, 0, :])])
+    assert getattr(last, '_uses_learning_phase', False)
+    f = K.function([x, K.learning_phase()], [states[0]])
+    xv = np.ones((B, T, D), dtype='float32')
+    np.testing.assert_allclose(f([xv, 0])[0], T * np.ones((B, D)))
+    np.testing.assert_allclose(f([xv, 1])[0], np.zeros((B, D)))
+
+
+def test_rnn_rejects_low_rank_inputs():
+    with pytest.raises(ValueError, match='rank >= 3'):
+        K.rnn(lambda x, s: (x, s), K.placeholder((None, 3)), [])
+    with pytest.raises(ValueError, match='unroll=True'):
+        K.rnn(lambda x, s: (x, s), K.placeholder((None, None, 3)), [], unroll=True)
