@@ -155,10 +155,12 @@ class Program(object):
         for s, step in last_use.items():
             if s not in keep_alive:
                 frees[step].append(s)
+        donors = _plan_buffer_reuse(kept, kinds, last_use, keep_alive)
         self.steps = []
-        for (apply, in_slots, out_slots), free in zip(kept, frees):
+        for (apply, in_slots, out_slots), free, donor in zip(kept, frees, donors):
             out = out_slots[0] if apply.op.n_outputs == 1 else tuple(out_slots)
-            self.steps.append((apply.op.forward, tuple(in_slots), out, tuple(free), apply))
+            forward = apply.op.forward if donor is None else _inplace_forward(apply.op, donor)
+            self.steps.append((forward, tuple(in_slots), out, tuple(free), apply))
         # Outputs that alias stored state are copied so callers cannot mutate it.
         self.copy_outputs = [kinds[s] in ('const', 'var', 'input') for s in self.output_slots]
 
@@ -200,6 +202,65 @@ class Program(object):
                                  % (var.name, value.shape, var.value.shape))
             var.value = value
         return outputs
+
+
+def _plan_buffer_reuse(steps, kinds, last_use, targets):
+    """Chooses, per step, an input buffer the op may overwrite (or None).
+
+    Values that may share memory (an op without `fresh_output` may return a
+    view of its inputs) form one alias group. A computed input can be donated
+    when no value of its group is a target or leaf, and no value of its group
+    is read after this step or by another input of the same step.
+    """
+    parent = {}
+
+    def find(s):
+        while parent.get(s, s) != s:
+            s = parent[s]
+        return s
+
+    def union(a, b):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+            group_last[rb] = max(group_last.get(ra, -1), group_last.get(rb, -1))
+            pinned[rb] = pinned.get(ra, False) or pinned.get(rb, False)
+
+    group_last, pinned = {}, {}
+    for s, step in last_use.items():
+        group_last[s] = step
+    for s in range(len(kinds)):
+        pinned[s] = kinds[s] != 'computed' or s in targets
+    for apply, in_slots, out_slots in steps:
+        op = apply.op
+        if not (op.fresh_output or op.ufunc is not None):
+            for o in out_slots:
+                for i in in_slots:
+                    union(o, i)
+    donors = []
+    for step, (apply, in_slots, out_slots) in enumerate(steps):
+        donor = None
+        if apply.op.forward_inplace is not None and len(out_slots) == 1:
+            for position, s in enumerate(in_slots):
+                root = find(s)
+                if pinned[root] or group_last.get(root, -1) != step:
+                    continue
+                if any(find(other) == root and other != s for other in in_slots):
+                    continue
+                donor = position
+                union(out_slots[0], s)
+                break
+        donors.append(donor)
+    return donors
+
+
+def _inplace_forward(op, donor):
+    forward, inplace = op.forward, op.forward_inplace
+
+    def run(*args):
+        result = inplace(donor, *args)
+        return forward(*args) if result is None else result
+    return run
 
 
 def _execution_error(apply, args, error):

@@ -45,10 +45,20 @@ class Op(object):
     #: True: elementwise op with numpy broadcasting; the gradient walker reduces
     #: each input gradient to its input's shape (one `unbroadcast` for all ops)
     broadcasts = False
+    #: a numpy ufunc computing the op (elementwise ops); implies fresh outputs
+    ufunc = None
+    #: True: forward always returns newly allocated arrays (never a view or an
+    #: input itself), so the compiler may reuse dead buffers around it
+    fresh_output = False
+    #: optional `forward_inplace(donor_index, *arrays)`: compute into input
+    #: `donor_index` (a buffer nothing reads afterwards) or return None
+    forward_inplace = None
+    #: True on abstract base classes, which are not registered as ops
+    abstract = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.forward is not Op.forward:  # abstract bases (no forward) are not ops
+        if not cls.__dict__.get('abstract', False):
             OP_REGISTRY[cls.__name__] = cls
 
     def __init__(self, **attrs):

@@ -41,44 +41,76 @@ def as_tensor(value, like=None):
 
 # Base classes ---------------------------------------------------------------------
 class Unary(Op):
-    """Elementwise op of one input; output shape and dtype are the input's."""
+    """Elementwise op of one input; output shape and dtype are the input's.
+
+    A subclass either sets `ufunc` (a numpy ufunc; the op then runs in place
+    when the compiler hands it a dead input buffer) or defines `forward`.
+    """
+    abstract = True
 
     def infer(self, x):
         return x.shape, x.dtype
 
+    def forward(self, x):
+        return self.ufunc(x)
+
+    def forward_inplace(self, donor, x):
+        if self.ufunc is None or not x.flags.writeable:
+            return None
+        return self.ufunc(x, out=x)
+
 
 class Binary(Op):
-    """Elementwise op of two broadcast inputs."""
+    """Elementwise op of two broadcast inputs computed by the numpy `ufunc`."""
+    abstract = True
     broadcasts = True
 
     def infer(self, x, y):
         return broadcast_shapes(self.name, x.shape, y.shape), result_dtype(x.dtype, y.dtype)
 
+    def forward(self, x, y):
+        return self._cast(self.ufunc(x, y), x, y)
+
+    def forward_inplace(self, donor, x, y):
+        """Writes the result into input `donor` when it has the result's shape
+        and dtype (the compiler only offers buffers no one reads afterwards)."""
+        a, b = (x, y) if donor == 0 else (y, x)
+        if a.dtype is not b.dtype or a.dtype.kind != 'f' or not a.flags.writeable:
+            return None
+        if b.shape != a.shape and b.ndim != 0 and (b.ndim > a.ndim or a.shape[a.ndim - b.ndim:] != b.shape):
+            return None
+        return self.ufunc(x, y, out=a)
+
     def _cast(self, result, x, y):
+        if x.dtype is y.dtype and result.dtype is x.dtype:
+            return result
         dtype = result_dtype(x.dtype.name, y.dtype.name)
         return result if result.dtype == dtype else result.astype(dtype)
 
 
 class Predicate(Binary):
     """Comparison: boolean output, no gradient."""
+    abstract = True
     differentiable = False
+    forward_inplace = None
 
     def infer(self, x, y):
         return broadcast_shapes(self.name, x.shape, y.shape), 'bool'
 
+    def forward(self, x, y):
+        return self.ufunc(x, y)
+
 
 # Unary math ---------------------------------------------------------------------
 class Neg(Unary):
-    def forward(self, x):
-        return xp.negative(x)
+    ufunc = xp.negative
 
     def grad(self, inputs, outputs, gs):
         return [-gs[0]]
 
 
 class Abs(Unary):
-    def forward(self, x):
-        return xp.abs(x)
+    ufunc = xp.abs
 
     def grad(self, inputs, outputs, gs):
         return [gs[0] * Sign()(inputs[0])]
@@ -87,76 +119,66 @@ class Abs(Unary):
 class Sign(Unary):
     differentiable = False
 
-    def forward(self, x):
-        return xp.sign(x)
+    ufunc = xp.sign
 
 
 class Round(Unary):
     """Round half to even, as numpy and TensorFlow do."""
     differentiable = False
 
-    def forward(self, x):
-        return xp.round(x)
+    ufunc = xp.rint
 
 
 class Floor(Unary):
     differentiable = False
 
-    def forward(self, x):
-        return xp.floor(x)
+    ufunc = xp.floor
 
 
 class Square(Unary):
-    def forward(self, x):
-        return xp.square(x)
+    ufunc = xp.square
 
     def grad(self, inputs, outputs, gs):
         return [gs[0] * (inputs[0] * 2.0)]
 
 
 class Sqrt(Unary):
-    def forward(self, x):
-        return xp.sqrt(x)
+    ufunc = xp.sqrt
 
     def grad(self, inputs, outputs, gs):
         return [gs[0] / (outputs[0] * 2.0)]
 
 
 class Exp(Unary):
-    def forward(self, x):
-        return xp.exp(x)
+    ufunc = xp.exp
 
     def grad(self, inputs, outputs, gs):
         return [gs[0] * outputs[0]]
 
 
 class Log(Unary):
-    def forward(self, x):
-        return xp.log(x)
+    ufunc = xp.log
 
     def grad(self, inputs, outputs, gs):
         return [gs[0] / inputs[0]]
 
 
 class Sin(Unary):
-    def forward(self, x):
-        return xp.sin(x)
+    ufunc = xp.sin
 
     def grad(self, inputs, outputs, gs):
         return [gs[0] * Cos()(inputs[0])]
 
 
 class Cos(Unary):
-    def forward(self, x):
-        return xp.cos(x)
+    ufunc = xp.cos
 
     def grad(self, inputs, outputs, gs):
         return [-(gs[0] * Sin()(inputs[0]))]
 
 
 class Tanh(Unary):
-    def forward(self, x):
-        return xp.tanh(x)
+    ufunc = xp.tanh
 
     def grad(self, inputs, outputs, gs):
         y = outputs[0]
@@ -164,6 +186,7 @@ class Tanh(Unary):
 
 
 class Sigmoid(Unary):
+    fresh_output = True
     def forward(self, x):
         # exp of a non-positive number never overflows
         e = xp.exp(-xp.abs(x))
@@ -175,6 +198,7 @@ class Sigmoid(Unary):
 
 
 class Softplus(Unary):
+    fresh_output = True
     def forward(self, x):
         return xp.logaddexp(x.dtype.type(0), x)
 
@@ -183,6 +207,7 @@ class Softplus(Unary):
 
 
 class Softsign(Unary):
+    fresh_output = True
     def forward(self, x):
         return x / (1 + xp.abs(x))
 
@@ -192,8 +217,13 @@ class Softsign(Unary):
 
 
 class Relu(Unary):
+    fresh_output = True
+
     def forward(self, x):
         return xp.maximum(x, 0)
+
+    def forward_inplace(self, donor, x):
+        return xp.maximum(x, 0, out=x) if x.flags.writeable else None
 
     def grad(self, inputs, outputs, gs):
         return [ReluGrad()(inputs[0], gs[0])]
@@ -201,6 +231,7 @@ class Relu(Unary):
 
 class ReluGrad(Op):
     """`g * (x > 0)`: the gradient of Relu (and its own linear-in-g gradient)."""
+    fresh_output = True
 
     def infer(self, x, g):
         return g.shape, g.dtype
@@ -214,6 +245,7 @@ class ReluGrad(Op):
 
 class Elu(Unary):
     """x for x > 0, alpha * (exp(x) - 1) otherwise."""
+    fresh_output = True
 
     def forward(self, x):
         return xp.where(x > 0, x, self.alpha * xp.expm1(xp.minimum(x, 0))).astype(x.dtype, copy=False)
@@ -241,6 +273,7 @@ class Cast(Unary):
 
 class Clip(Unary):
     """Clips to [min_value, max_value]; the gradient passes where x is inside (inclusive)."""
+    fresh_output = True
 
     def forward(self, x):
         return xp.clip(x, self.min_value, self.max_value).astype(x.dtype, copy=False)
@@ -251,6 +284,7 @@ class Clip(Unary):
 
 class ClipGrad(Op):
     """`g` where min <= x <= max, else 0."""
+    fresh_output = True
 
     def infer(self, x, g):
         return g.shape, g.dtype
@@ -269,8 +303,7 @@ class LogicalNot(Unary):
     def infer(self, x):
         return x.shape, 'bool'
 
-    def forward(self, x):
-        return xp.logical_not(x)
+    ufunc = xp.logical_not
 
 
 class StopGradient(Unary):
@@ -282,6 +315,7 @@ class StopGradient(Unary):
 
 
 class ZerosLike(Unary):
+    fresh_output = True
     differentiable = False
 
     def forward(self, x):
@@ -289,6 +323,7 @@ class ZerosLike(Unary):
 
 
 class OnesLike(Unary):
+    fresh_output = True
     differentiable = False
 
     def forward(self, x):
@@ -307,24 +342,21 @@ def ones_like(x, dtype=None):
 
 # Binary arithmetic ---------------------------------------------------------------
 class Add(Binary):
-    def forward(self, x, y):
-        return self._cast(x + y, x, y)
+    ufunc = xp.add
 
     def grad(self, inputs, outputs, gs):
         return [gs[0], gs[0]]
 
 
 class Sub(Binary):
-    def forward(self, x, y):
-        return self._cast(x - y, x, y)
+    ufunc = xp.subtract
 
     def grad(self, inputs, outputs, gs):
         return [gs[0], -gs[0]]
 
 
 class Mul(Binary):
-    def forward(self, x, y):
-        return self._cast(x * y, x, y)
+    ufunc = xp.multiply
 
     def grad(self, inputs, outputs, gs):
         x, y = inputs
@@ -332,8 +364,7 @@ class Mul(Binary):
 
 
 class Div(Binary):
-    def forward(self, x, y):
-        return self._cast(xp.true_divide(x, y), x, y)
+    ufunc = xp.true_divide
 
     def grad(self, inputs, outputs, gs):
         x, y = inputs
@@ -342,8 +373,7 @@ class Div(Binary):
 
 
 class Pow(Binary):
-    def forward(self, x, y):
-        return self._cast(xp.power(x, y), x, y)
+    ufunc = xp.power
 
     def grad(self, inputs, outputs, gs):
         x, y = inputs
@@ -355,8 +385,7 @@ class Pow(Binary):
 
 
 class Maximum(Binary):
-    def forward(self, x, y):
-        return self._cast(xp.maximum(x, y), x, y)
+    ufunc = xp.maximum
 
     def grad(self, inputs, outputs, gs):
         x, y = inputs
@@ -366,8 +395,7 @@ class Maximum(Binary):
 
 
 class Minimum(Binary):
-    def forward(self, x, y):
-        return self._cast(xp.minimum(x, y), x, y)
+    ufunc = xp.minimum
 
     def grad(self, inputs, outputs, gs):
         x, y = inputs
@@ -378,43 +406,35 @@ class Minimum(Binary):
 
 # Comparisons and logic -------------------------------------------------------------
 class Equal(Predicate):
-    def forward(self, x, y):
-        return xp.equal(x, y)
+    ufunc = xp.equal
 
 
 class NotEqual(Predicate):
-    def forward(self, x, y):
-        return xp.not_equal(x, y)
+    ufunc = xp.not_equal
 
 
 class Greater(Predicate):
-    def forward(self, x, y):
-        return xp.greater(x, y)
+    ufunc = xp.greater
 
 
 class GreaterEqual(Predicate):
-    def forward(self, x, y):
-        return xp.greater_equal(x, y)
+    ufunc = xp.greater_equal
 
 
 class Less(Predicate):
-    def forward(self, x, y):
-        return xp.less(x, y)
+    ufunc = xp.less
 
 
 class LessEqual(Predicate):
-    def forward(self, x, y):
-        return xp.less_equal(x, y)
+    ufunc = xp.less_equal
 
 
 class LogicalAnd(Predicate):
-    def forward(self, x, y):
-        return xp.logical_and(x, y)
+    ufunc = xp.logical_and
 
 
 class LogicalOr(Predicate):
-    def forward(self, x, y):
-        return xp.logical_or(x, y)
+    ufunc = xp.logical_or
 
 
 class Switch(Op):
@@ -423,6 +443,7 @@ class Switch(Op):
     A condition that is constant at compile time (e.g. the specialised learning
     phase) selects a branch statically, so the other branch is never computed.
     """
+    fresh_output = True
     broadcasts = True
 
     def infer(self, cond, a, b):
@@ -430,6 +451,8 @@ class Switch(Op):
 
     def forward(self, cond, a, b):
         out = xp.where(cond, a, b)
+        if a.dtype is b.dtype and out.dtype is a.dtype:
+            return out
         dtype = result_dtype(a.dtype.name, b.dtype.name)
         return out if out.dtype == dtype else out.astype(dtype)
 

@@ -14,6 +14,7 @@ class MatMul(Op):
 
     Both operands have rank >= 2; leading (batch) axes broadcast.
     """
+    fresh_output = True
     broadcasts = True
 
     def infer(self, a, b):

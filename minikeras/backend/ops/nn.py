@@ -7,6 +7,7 @@ from . import reduce as red
 
 class Softmax(Op):
     """exp(x - max) / sum(exp(x - max)) along `axis`."""
+    fresh_output = True
 
     def infer(self, x):
         return x.shape, x.dtype
@@ -24,6 +25,7 @@ class Softmax(Op):
 
 class LogSoftmax(Op):
     """x - logsumexp(x) along `axis`."""
+    fresh_output = True
 
     def infer(self, x):
         return x.shape, x.dtype

@@ -10,6 +10,8 @@ from ..graph.op import Op
 class RandomOp(Op):
     """Base of random ops: an optional 1-D int input gives a run-time shape,
     otherwise the static `shape` attribute is used."""
+    abstract = True
+    fresh_output = True
     differentiable = False
     deterministic = False
 

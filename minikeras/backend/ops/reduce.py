@@ -15,6 +15,7 @@ def _reduced_shape(shape, axes, keepdims):
 
 class Reduction(Op):
     """Base: attributes `axis` (tuple of non-negative axes) and `keepdims`."""
+    abstract = True
 
     def infer(self, x):
         return _reduced_shape(x.shape, self.axis, self.keepdims), self._dtype(x)
@@ -24,6 +25,7 @@ class Reduction(Op):
 
 
 class Sum(Reduction):
+    fresh_output = True
     def _dtype(self, x):
         return 'int64' if x.dtype == 'bool' else x.dtype
 
@@ -35,6 +37,7 @@ class Sum(Reduction):
 
 
 class Mean(Reduction):
+    fresh_output = True
     def _dtype(self, x):
         return x.dtype if np.dtype(x.dtype).kind == 'f' else 'float64'
 
@@ -69,6 +72,7 @@ class ExpandReduced(Op):
 
 
 class _Extremum(Reduction):
+    abstract = True
     def grad(self, inputs, outputs, gs):
         # TensorFlow's rule: the gradient is shared equally between tied maxima.
         x, y = inputs[0], outputs[0]
@@ -79,16 +83,19 @@ class _Extremum(Reduction):
 
 
 class Max(_Extremum):
+    fresh_output = True
     def forward(self, x):
         return xp.max(x, axis=self.axis, keepdims=self.keepdims)
 
 
 class Min(_Extremum):
+    fresh_output = True
     def forward(self, x):
         return xp.min(x, axis=self.axis, keepdims=self.keepdims)
 
 
 class Prod(Reduction):
+    fresh_output = True
     def forward(self, x):
         return xp.prod(x, axis=self.axis, keepdims=self.keepdims)
 
@@ -130,6 +137,7 @@ class Argmin(Argmax):
 
 
 class Cumsum(Op):
+    fresh_output = True
     def infer(self, x):
         return x.shape, x.dtype
 
@@ -142,6 +150,7 @@ class Cumsum(Op):
 
 class ReverseCumsum(Op):
     """Sum from each position to the end along `axis` (the adjoint of Cumsum)."""
+    fresh_output = True
 
     def infer(self, x):
         return x.shape, x.dtype
@@ -155,6 +164,7 @@ class ReverseCumsum(Op):
 
 
 class Cumprod(Op):
+    fresh_output = True
     def infer(self, x):
         return x.shape, x.dtype
 

@@ -173,6 +173,7 @@ class GetItem(Op):
 
 class GetItemGrad(Op):
     """Scatters `g` into zeros shaped like `x` at `index` (the adjoint of GetItem)."""
+    fresh_output = True
 
     def infer(self, g, x):
         return x.shape, g.dtype
@@ -187,6 +188,7 @@ class GetItemGrad(Op):
 
 
 class Concatenate(Op):
+    fresh_output = True
     def infer(self, *xs):
         ranks = set(len(x.shape) for x in xs)
         if len(ranks) != 1:
@@ -233,6 +235,7 @@ class ConcatenateGrad(Op):
 
 class ConcatenateGradAdjoint(Op):
     """Zeros shaped like the concatenation with `g` written at part `part`."""
+    fresh_output = True
 
     def infer(self, g, full, *xs):
         return full.shape, g.dtype
@@ -251,6 +254,7 @@ class ConcatenateGradAdjoint(Op):
 
 class Pad(Op):
     """Constant padding; `pads` is a tuple of (before, after) per axis."""
+    fresh_output = True
 
     def infer(self, x):
         if len(self.pads) != len(x.shape):
@@ -267,6 +271,7 @@ class Pad(Op):
 
 
 class Tile(Op):
+    fresh_output = True
     def infer(self, x):
         if len(self.reps) != len(x.shape):
             raise ValueError('Tile: %d repetitions for a tensor of shape %s' % (len(self.reps), shape_str(x.shape)))
@@ -281,6 +286,7 @@ class Tile(Op):
 
 class TileGrad(Op):
     """Sums the tiles of `g` back to the shape of `x`."""
+    fresh_output = True
 
     def infer(self, g, x):
         return x.shape, g.dtype
@@ -297,6 +303,7 @@ class TileGrad(Op):
 
 class RepeatElements(Op):
     """`np.repeat(x, rep, axis)`: each element repeated `rep` times along `axis`."""
+    fresh_output = True
 
     def infer(self, x):
         shape = list(x.shape)
@@ -312,6 +319,7 @@ class RepeatElements(Op):
 
 
 class RepeatElementsGrad(Op):
+    fresh_output = True
     def infer(self, g, x):
         return x.shape, g.dtype
 
@@ -326,6 +334,7 @@ class RepeatElementsGrad(Op):
 
 class Gather(Op):
     """`x[indices]` along axis 0 (embedding lookup)."""
+    fresh_output = True
 
     def infer(self, x, indices):
         if np.dtype(indices.dtype).kind not in 'iu':
@@ -341,6 +350,7 @@ class Gather(Op):
 
 class GatherGrad(Op):
     """Scatter-adds `g` into zeros shaped like `x` at `indices`."""
+    fresh_output = True
 
     def infer(self, g, x, indices):
         return x.shape, g.dtype
@@ -368,6 +378,7 @@ class Reverse(Op):
 
 
 class OneHot(Op):
+    fresh_output = True
     differentiable = False
 
     def infer(self, indices):
