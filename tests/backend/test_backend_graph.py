@@ -253,3 +253,37 @@ def test_config_functions():
     assert K.get_uid('dense') == 1 and K.get_uid('dense') == 2
     K.reset_uids()
     assert K.get_uid('dense') == 1
+
+
+def test_buffer_reuse_never_overwrites_live_values_or_views():
+    x = K.placeholder((2, 3))
+    a = K.exp(x)
+    view = K.reshape(a, (3, 2))       # shares a's memory
+    b = a * 2.0                       # a is dead after this step except through `view`
+    c = b + K.reshape(view, (2, 3))   # reads the view: a must not have been overwritten
+    d = K.tanh(c) - c                 # chain of dead intermediates: reused in place
+    f = K.function([x], [c, d, a])
+    xv = np.random.rand(2, 3).astype('float32')
+    c_val, d_val, a_val = f([xv])
+    ea = np.exp(xv)
+    np.testing.assert_allclose(c_val, 3 * ea, rtol=1e-6)
+    np.testing.assert_allclose(d_val, np.tanh(3 * ea) - 3 * ea, rtol=1e-5)
+    np.testing.assert_allclose(a_val, ea, rtol=1e-6)
+    # Repeated calls give the same results (no state leaks through reused buffers).
+    np.testing.assert_allclose(f([xv])[1], d_val, rtol=1e-6)
+
+
+def test_buffer_reuse_keeps_variables_and_inputs_intact():
+    w = K.variable(np.ones((2, 2)))
+    x = K.placeholder((2, 2))
+    y = K.exp(w * 1.0) + x
+    new_w = w - 0.5 * y
+    f = K.function([x], [y], updates=[K.update(w, new_w)])
+    xv = np.zeros((2, 2), dtype='float32')
+    out = f([xv])[0]
+    np.testing.assert_array_equal(xv, 0)
+    np.testing.assert_allclose(out, np.e)
+    np.testing.assert_allclose(K.get_value(w), 1 - 0.5 * np.e, rtol=1e-6)
+    out2 = f([xv])[0]
+    np.testing.assert_allclose(out, np.e)  # the first result was not overwritten
+    np.testing.assert_allclose(out2, np.exp(1 - 0.5 * np.e), rtol=1e-6)
