@@ -4,4 +4,7 @@ Ops reach the array library through :data:`xp` (numpy by default), so another
 numpy-compatible library (e.g. CuPy) can be bound here without touching the
 graph machinery. Larger kernels (convolution, pooling) live in sibling modules.
 """
+from .allocator import keep_freed_memory
 from .xp import xp  # noqa: F401
+
+keep_freed_memory()
