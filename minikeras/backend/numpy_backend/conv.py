@@ -398,7 +398,7 @@ def _bilinear_matrix(n_in, factor, dtype):
     """(n_in * factor, n_in) interpolation matrix of TF1's resize_bilinear (align_corners=False,
     no half-pixel offset): output i samples input position i / factor."""
     n_out = n_in * factor
-    src = np.arange(n_out) * (n_in / float(n_out))
+    src = np.arange(n_out) / float(factor)
     lo = np.floor(src).astype(int)
     hi = np.minimum(lo + 1, n_in - 1)
     frac = src - lo

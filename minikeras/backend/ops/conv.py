@@ -61,6 +61,9 @@ def _out_spatial(label, spatial, ksize, strides, dilation, padding):
 
 
 class _ConvBase(Op):
+    abstract = True
+    #: the kernels allocate their results (lets the compiler reuse buffers around them)
+    fresh_output = True
     @property
     def nd(self):
         return len(self.strides)
@@ -189,6 +192,7 @@ class ExtractPatches(Op):
 
 class ExtractPatchesGrad(Op):
     """The adjoint of :class:`ExtractPatches` (col2im): inputs `(g, like)`."""
+    fresh_output = True
 
     def infer(self, g, like):
         return like.shape, g.dtype

@@ -20,6 +20,10 @@ from .conv import _out_spatial
 
 
 class _PoolBase(Op):
+    abstract = True
+    #: the kernels allocate their results (lets the compiler reuse buffers around them)
+    fresh_output = True
+
     def _args(self):
         return self.pool, self.strides, self.padding
 
