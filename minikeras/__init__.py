@@ -1,5 +1,17 @@
-"""minikeras: the Keras 2 API on a symbolic numpy engine."""
-from . import backend  # noqa: F401
-from . import utils  # noqa: F401
+"""minikeras: the Keras 2 API on a symbolic numpy engine.
 
+`import minikeras as keras` gives the Keras 2 module layout: `keras.layers`,
+`keras.models`, `keras.optimizers`, `keras.losses`, `keras.metrics`,
+`keras.callbacks`, `keras.backend`, `keras.utils`, ... and `keras.Input`,
+`keras.Model`, `keras.Sequential`.
+"""
 __version__ = '0.1.0'
+
+from . import backend  # noqa: F401,E402
+from . import utils  # noqa: F401,E402
+from . import activations, constraints, initializers, regularizers  # noqa: F401,E402
+from . import losses, metrics, optimizers  # noqa: F401,E402
+from . import engine, layers, models, callbacks  # noqa: F401,E402
+from .engine.input_layer import Input  # noqa: F401,E402
+from .engine.sequential import Sequential  # noqa: F401,E402
+from .engine.training import Model  # noqa: F401,E402

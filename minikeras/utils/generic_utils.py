@@ -202,3 +202,6 @@ def slice_arrays(arrays, start=None, stop=None):
 
 if sys.version_info[0] < 3:  # pragma: no cover
     raise ImportError('minikeras needs Python 3')
+
+
+from .progbar import Progbar  # noqa: E402,F401  (Keras 2 location of Progbar)

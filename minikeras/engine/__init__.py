@@ -1,0 +1,6 @@
+"""The layer and model engine: `Layer`, `InputSpec`, `Input`, `Network`, `Model`, `Sequential`."""
+from .base_layer import InputSpec, Layer, Node  # noqa: F401
+from .input_layer import Input, InputLayer  # noqa: F401
+from .network import Network, get_source_inputs  # noqa: F401
+from .training import Model  # noqa: F401
+from .sequential import Sequential  # noqa: F401

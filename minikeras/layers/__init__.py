@@ -1,0 +1,48 @@
+"""Layers (`minikeras.layers`) and their registry: `serialize(layer)` and
+`deserialize(config, custom_objects=None)`.
+
+Each layer family lives in its own module; its classes are imported here.
+`deserialize` also knows the model classes (`Model`, `Sequential`, and
+tf_keras's `Functional`), so nested models deserialize as layers.
+"""
+import inspect as _inspect
+
+from ..engine.base_layer import InputSpec, Layer  # noqa: F401
+from ..engine.input_layer import Input, InputLayer  # noqa: F401
+from ..utils.generic_utils import deserialize_keras_object as _deserialize_keras_object
+from .core import (Activation, ActivityRegularization, Dense, Dropout, Flatten, Lambda, Masking,  # noqa: F401
+                   Permute, RepeatVector, Reshape, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
+from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU  # noqa: F401
+from .merge import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,  # noqa: F401
+                    average, concatenate, dot, maximum, minimum, multiply, subtract)
+from .noise import AlphaDropout, GaussianDropout, GaussianNoise  # noqa: F401
+from .normalization import BatchNormalization  # noqa: F401
+
+
+def serialize(layer):
+    """`{'class_name': ..., 'config': layer.get_config()}`."""
+    return {'class_name': layer.__class__.__name__, 'config': layer.get_config()}
+
+
+def _layer_objects():
+    objects = {name: obj for name, obj in globals().items()
+               if _inspect.isclass(obj) and issubclass(obj, Layer)}
+    from ..engine.sequential import Sequential
+    from ..engine.training import Model
+    objects.update({'Model': Model, 'Sequential': Sequential, 'Functional': Model})
+    return objects
+
+
+def deserialize(config, custom_objects=None):
+    """A layer (or model) from `{'class_name', 'config'}`.
+
+    Keys that tf_keras adds around the config (`module`, `registered_name`,
+    `build_config`) are ignored.
+
+    Raises:
+        ValueError: unknown class name.
+    """
+    if isinstance(config, dict):
+        config = {'class_name': config.get('class_name'), 'config': config.get('config')}
+    return _deserialize_keras_object(config, module_objects=_layer_objects(), custom_objects=custom_objects,
+                                     printable_module_name='layer')
