@@ -16,6 +16,10 @@ from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, Threshol
 from .merge import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,  # noqa: F401
                     average, concatenate, dot, maximum, minimum, multiply, subtract)
 from .noise import AlphaDropout, GaussianDropout, GaussianNoise  # noqa: F401
+from .embeddings import Embedding  # noqa: F401
+from .recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,  # noqa: F401
+                        StackedRNNCells)
+from .wrappers import Bidirectional, TimeDistributed, Wrapper  # noqa: F401
 from .normalization import BatchNormalization  # noqa: F401
 
 
