@@ -237,10 +237,36 @@ class ReluGrad(Op):
         return g.shape, g.dtype
 
     def forward(self, x, g):
-        return xp.where(x > 0, g, g.dtype.type(0))
+        return g * (x > 0)
+
+    def forward_inplace(self, donor, x, g):
+        if donor != 1 or not g.flags.writeable or g.shape != x.shape:
+            return None
+        return xp.multiply(g, x > 0, out=g)
 
     def grad(self, inputs, outputs, gs):
         return [None, ReluGrad()(inputs[0], gs[0])]
+
+
+class Masked(Op):
+    """`g` where `mask` is true, else 0 (a multiply by the mask: much faster than
+    `where` on numpy). `mask` is boolean and broadcasts against `g`."""
+    fresh_output = True
+    broadcasts = True
+
+    def infer(self, g, mask):
+        return broadcast_shapes(self.name, g.shape, mask.shape), g.dtype
+
+    def forward(self, g, mask):
+        return g * mask
+
+    def forward_inplace(self, donor, g, mask):
+        if donor != 0 or not g.flags.writeable or g.shape != xp.broadcast_shapes(g.shape, mask.shape):
+            return None
+        return xp.multiply(g, mask, out=g)
+
+    def grad(self, inputs, outputs, gs):
+        return [Masked()(gs[0], inputs[1]), None]
 
 
 class Elu(Unary):
@@ -290,8 +316,12 @@ class ClipGrad(Op):
         return g.shape, g.dtype
 
     def forward(self, x, g):
-        inside = (x >= self.min_value) & (x <= self.max_value)
-        return xp.where(inside, g, g.dtype.type(0))
+        return g * ((x >= self.min_value) & (x <= self.max_value))
+
+    def forward_inplace(self, donor, x, g):
+        if donor != 1 or not g.flags.writeable or g.shape != x.shape:
+            return None
+        return xp.multiply(g, (x >= self.min_value) & (x <= self.max_value), out=g)
 
     def grad(self, inputs, outputs, gs):
         return [None, ClipGrad(**self.attrs)(inputs[0], gs[0])]
@@ -388,20 +418,16 @@ class Maximum(Binary):
     ufunc = xp.maximum
 
     def grad(self, inputs, outputs, gs):
-        x, y = inputs
-        take_x = GreaterEqual()(x, y)
-        zero = zeros_like(gs[0])
-        return [Switch()(take_x, gs[0], zero), Switch()(take_x, zero, gs[0])]
+        take_x = GreaterEqual()(*inputs)
+        return [Masked()(gs[0], take_x), Masked()(gs[0], LogicalNot()(take_x))]
 
 
 class Minimum(Binary):
     ufunc = xp.minimum
 
     def grad(self, inputs, outputs, gs):
-        x, y = inputs
-        take_x = LessEqual()(x, y)
-        zero = zeros_like(gs[0])
-        return [Switch()(take_x, gs[0], zero), Switch()(take_x, zero, gs[0])]
+        take_x = LessEqual()(*inputs)
+        return [Masked()(gs[0], take_x), Masked()(gs[0], LogicalNot()(take_x))]
 
 
 # Comparisons and logic -------------------------------------------------------------
@@ -458,8 +484,7 @@ class Switch(Op):
 
     def grad(self, inputs, outputs, gs):
         cond = inputs[0]
-        zero = zeros_like(gs[0])
-        return [None, Switch()(cond, gs[0], zero), Switch()(cond, zero, gs[0])]
+        return [None, Masked()(gs[0], cond), Masked()(gs[0], LogicalNot()(cond))]
 
     def simplify(self, constant_inputs):
         cond = constant_inputs[0]
