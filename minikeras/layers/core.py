@@ -385,6 +385,9 @@ class Lambda(Layer):
 
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:
+            inferred = getattr(self, '_inferred_shapes', {}).get(repr(input_shape))
+            if inferred is not None:
+                return inferred
             if isinstance(input_shape, list):
                 xs = [K.placeholder(shape=shape) for shape in input_shape]
                 x = self.call(xs)
@@ -407,7 +410,14 @@ class Lambda(Layer):
         arguments = dict(self.arguments)
         if has_arg(self.function, 'mask'):
             arguments['mask'] = mask
-        return self.function(inputs, **arguments)
+        output = self.function(inputs, **arguments)
+        # Remember the static output shape so compute_output_shape need not re-run the function.
+        in_shape = [K.int_shape(x) for x in inputs] if isinstance(inputs, list) else K.int_shape(inputs)
+        out_shape = [K.int_shape(x) for x in output] if isinstance(output, list) else K.int_shape(output)
+        if not hasattr(self, '_inferred_shapes'):
+            self._inferred_shapes = {}
+        self._inferred_shapes[repr(in_shape)] = out_shape
+        return output
 
     def compute_mask(self, inputs, mask=None):
         if callable(self.mask):

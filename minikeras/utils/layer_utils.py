@@ -1,5 +1,5 @@
 """`print_summary` (the Keras 2 `model.summary()` table) and `count_params`."""
-from __future__ import print_function
+
 
 import numpy as np
 
