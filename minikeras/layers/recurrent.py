@@ -810,6 +810,9 @@ class RNN(Layer):
                                                              self._num_constants)
         if initial_state is None and constants is None:
             return Layer.__call__(self, inputs, **kwargs)
+        if constants is not None and not has_arg(self.cell.call, 'constants'):
+            raise ValueError('Layer %s: the RNN cell does not support constants (its `call` has no '
+                             '`constants` argument)' % self.name)
         additional_inputs, additional_specs = [], []
         if initial_state is not None:
             additional_inputs += initial_state
