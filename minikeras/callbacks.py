@@ -4,9 +4,6 @@ Keras 2 protocol: `logs` is always a dict; batch logs carry `batch` and
 `size`; epoch logs carry the epoch averages of the loss and metrics and the
 `val_` values; validation inside `fit` fires the test hooks.
 """
-
-
-
 from .utils.progbar import Progbar
 
 
