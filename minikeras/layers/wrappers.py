@@ -13,6 +13,14 @@ def _shape_str(shape):
     return '(' + ', '.join('None' if d is None else str(d) for d in shape) + ')'
 
 
+def _as_layer(layer):
+    """A layer, or a layer deserialized from a `{'class_name', 'config'}` dict."""
+    if isinstance(layer, dict):
+        from . import deserialize as deserialize_layer
+        return deserialize_layer(layer)
+    return layer
+
+
 class Wrapper(Layer):
     """Base class of layers that wrap another layer (its weights are the wrapped layer's).
 
@@ -21,6 +29,7 @@ class Wrapper(Layer):
     """
 
     def __init__(self, layer, **kwargs):
+        layer = _as_layer(layer)
         if not isinstance(layer, Layer):
             raise ValueError('%s: `layer` must be a Layer instance, got %r' % (type(self).__name__, layer))
         self.layer = layer
@@ -182,9 +191,8 @@ class Bidirectional(Wrapper):
         if merge_mode not in self._MERGE_MODES:
             raise ValueError('Invalid merge mode %r. Merge mode should be one of {"sum", "mul", "ave", '
                              '"concat", None}' % (merge_mode,))
-        if isinstance(backward_layer, dict):
-            from . import deserialize as deserialize_layer
-            backward_layer = deserialize_layer(backward_layer)
+        layer = _as_layer(layer)
+        backward_layer = _as_layer(backward_layer)
         self.forward_layer = copy.copy(layer)
         if backward_layer is None:
             config = layer.get_config()

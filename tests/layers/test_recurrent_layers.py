@@ -1,9 +1,8 @@
 """Recurrent layers: Keras 2 fixtures (outputs, gradients, configs), `layer_test`,
 every recurrent option, custom cells, stateful use and the functional-API guide
 examples that use LSTMs."""
+import inspect
 import json
-import os
-import tempfile
 
 import numpy as np
 import pytest
@@ -77,7 +76,12 @@ def run_layer_case(name):
             cls = type(layer)
             kwargs = cls.from_config(meta['config']).get_config()
             kwargs['weights'] = ws
-            layer_test(cls, kwargs=kwargs, input_data=xs[0], expected_output=ys[0], check_gradients=False)
+            # layer_test replaces `weights` for classes that name it in their
+            # signature (Bidirectional), as Keras's does; no expected output then.
+            named = 'weights' in inspect.signature(cls.__init__).parameters
+            layer_test(cls, kwargs=kwargs, input_data=xs[0], expected_output=None if named else ys[0],
+                       check_gradients=False,
+                       expected_output_dtype='float32')
     return meta
 
 
