@@ -1,6 +1,5 @@
 """`print_summary` (the Keras 2 `model.summary()` table) and `count_params`."""
 
-
 import numpy as np
 
 
