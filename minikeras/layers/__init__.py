@@ -20,6 +20,7 @@ from .embeddings import Embedding  # noqa: F401
 from .recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,  # noqa: F401
                         StackedRNNCells)
 from .wrappers import Bidirectional, TimeDistributed, Wrapper  # noqa: F401
+from .convolutional_recurrent import ConvLSTM2D, ConvLSTM2DCell  # noqa: F401
 from .normalization import BatchNormalization  # noqa: F401
 
 

@@ -509,3 +509,33 @@ def test_guide_shared_lstm(tmp_path):
     again = load_model(path)
     np.testing.assert_allclose(again.predict([data_a, data_b]), model.predict([data_a, data_b]),
                                rtol=1e-5, atol=1e-6)
+
+
+# --- ConvLSTM2D -----------------------------------------------------------------------
+
+@pytest.mark.parametrize('kwargs', [
+    {'padding': 'valid'},
+    {'padding': 'same', 'return_sequences': True, 'go_backwards': True},
+    {'padding': 'valid', 'strides': (2, 2), 'dropout': 0.2, 'recurrent_dropout': 0.2},
+    {'padding': 'same', 'data_format': 'channels_first', 'return_sequences': True},
+])
+def test_conv_lstm2d_layer_test(kwargs):
+    from minikeras.layers import ConvLSTM2D
+    shape = (2, 3, 2, 5, 5) if kwargs.get('data_format') == 'channels_first' else (2, 3, 5, 5, 2)
+    layer_test(ConvLSTM2D, kwargs=dict(filters=2, kernel_size=(3, 3), **kwargs), input_shape=shape,
+               check_gradients='dropout' not in kwargs)
+
+
+def test_conv_lstm2d_states_and_stateful():
+    from minikeras.layers import ConvLSTM2D
+    x = Input((3, 6, 6, 2))
+    outs = ConvLSTM2D(4, 3, padding='valid', return_state=True)(x)
+    assert [K.int_shape(o) for o in outs] == [(None, 4, 4, 4)] * 3
+    data = np.random.rand(2, 4, 6, 6, 2).astype('float32')
+    model = Sequential([ConvLSTM2D(3, 3, padding='same', stateful=True, batch_input_shape=(2, 2, 6, 6, 2))])
+    full = Sequential([ConvLSTM2D(3, 3, padding='same', input_shape=(4, 6, 6, 2))])
+    full.set_weights(model.get_weights())
+    model.predict(data[:, :2], batch_size=2)
+    np.testing.assert_allclose(model.predict(data[:, 2:], batch_size=2), full.predict(data), rtol=1e-4, atol=1e-5)
+    model.reset_states()
+    assert not np.any(K.get_value(model.layers[0].states[0]))
