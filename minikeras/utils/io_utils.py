@@ -49,7 +49,7 @@ def ask_to_proceed_with_overwrite(filepath):
     prompt = '[WARNING] %s already exists - overwrite? [y/n] ' % filepath
     while True:
         try:
-            answer = six.moves.input(prompt)
+            answer = input(prompt)
         except (EOFError, OSError, RuntimeError):
             sys.stderr.write('\n[WARNING] No answer (no interactive input): not overwriting %s\n' % filepath)
             return False

@@ -127,6 +127,24 @@ def check_layer_gradients(layer_cls, config, input_data, weights, max_entries=24
         K.set_floatx(old_floatx)
 
 
+def _check_hdf5_round_trip(model, input_data, expected, layer_cls):
+    """Saves `model` to an in-memory HDF5 file, loads it back and compares outputs and weights."""
+    import h5py
+    from ..engine.saving import load_model, save_model
+    with h5py.File('%s_round_trip.h5' % layer_cls.__name__, 'w', driver='core', backing_store=False) as f:
+        save_model(model, f)
+        # safe_mode=False: a Lambda under test may store its own bytecode, written just above.
+        loaded = load_model(f, custom_objects={layer_cls.__name__: layer_cls}, compile=False, safe_mode=False)
+        _assert_allclose(loaded.predict(input_data), expected, 1e-6, 1e-6,
+                         layer_cls.__name__ + ' output after save_model/load_model')
+        for i, (a, b) in enumerate(zip(loaded.get_weights(), model.get_weights())):
+            _assert_allclose(a, b, 0, 0, layer_cls.__name__ + ' weight %d after save_model/load_model' % i)
+        weights_file = f.create_group('weights_only')
+        model.save_weights(weights_file)
+        loaded.load_weights(weights_file)
+        loaded.load_weights(weights_file, by_name=True)
+
+
 def layer_test(layer_cls, kwargs=None, input_shape=None, input_dtype=None, input_data=None,
                expected_output=None, expected_output_dtype=None, fixed_batch_size=False, check_gradients=True):
     """Runs the standard checks on a layer class and returns its output on the test input.
@@ -211,6 +229,9 @@ def _layer_test(layer_cls, kwargs, input_shape, input_dtype, input_data, expecte
         recovered.set_weights(model.get_weights())
     _assert_allclose(recovered.predict(input_data), actual_output, 1e-3, 1e-6,
                      layer_cls.__name__ + ' output after Model.from_config')
+
+    # HDF5 round trip through engine/saving.py (an in-memory file): whole model, then weights only.
+    _check_hdf5_round_trip(model, input_data, actual_output, layer_cls)
 
     # Layer config round trip is stable.
     config = layer.get_config()
