@@ -156,6 +156,8 @@ def count_params(x):
 
 def cast(x, dtype):
     """`x` converted to `dtype` (a no-op node is avoided when it already has it)."""
+    if x is None:
+        raise TypeError('cast: expected a tensor or an array, got None')
     if not isinstance(x, Tensor):
         return np.asarray(x, dtype=dtype)
     dtype = np.dtype(dtype).name
