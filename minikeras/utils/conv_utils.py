@@ -1,0 +1,180 @@
+"""Shape arithmetic shared by the convolution, pooling and locally-connected layers.
+
+All functions work on plain Python ints (None stands for an unknown length)
+and follow TensorFlow's conventions, which Keras 2 inherits:
+
+* ``'valid'``: no padding; the window must fit entirely in the input.
+* ``'same'``: the output has ``ceil(length / stride)`` positions.
+* ``'causal'`` (1D only): left padding so that output ``t`` sees inputs ``<= t``;
+  the output length is that of ``'same'``.
+* ``'full'``: every partial overlap counts (only used by `conv_input_length`
+  and `deconv_length`).
+
+Example::
+
+    >>> conv_output_length(28, 3, 'valid', 1)
+    26
+    >>> deconv_length(5, 2, 3, 'same', None)
+    10
+"""
+import numpy as np
+
+_PADDINGS = ('valid', 'same', 'causal', 'full')
+
+
+def normalize_tuple(value, n, name):
+    """Turns an int or an iterable of n ints into a tuple of n ints.
+
+    Args:
+        value: an int, or an iterable (list/tuple) of ints.
+        n: the length of the returned tuple.
+        name: the argument's name, used in error messages.
+
+    Returns:
+        A tuple of n ints.
+
+    Raises:
+        ValueError: `value` is neither an int nor an iterable of n ints.
+    """
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return (int(value),) * n
+    try:
+        values = tuple(value)
+    except TypeError:
+        raise ValueError('The `%s` argument must be an int or a tuple of %d ints; received %r'
+                         % (name, n, value))
+    if len(values) != n:
+        raise ValueError('The `%s` argument must be an int or a tuple of %d ints; received %r'
+                         % (name, n, value))
+    result = []
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise ValueError('The `%s` argument must be an int or a tuple of %d ints; received %r, '
+                             'whose element %r is not an int' % (name, n, value, v))
+        result.append(int(v))
+    return tuple(result)
+
+
+def normalize_padding(value):
+    """Lower-cases and checks a padding mode ('valid', 'same', 'causal' or 'full').
+
+    Raises:
+        ValueError: an unknown padding mode.
+    """
+    padding = str(value).lower()
+    if padding not in _PADDINGS:
+        raise ValueError('The `padding` argument must be one of "valid", "same" (or "causal", only for '
+                         '`Conv1D`); received %r' % (value,))
+    return padding
+
+
+def normalize_data_format(value):
+    """`value` lower-cased and checked, or `K.image_data_format()` when it is None."""
+    from .. import backend as K
+    if value is None:
+        value = K.image_data_format()
+    data_format = str(value).lower()
+    if data_format not in ('channels_first', 'channels_last'):
+        raise ValueError('The `data_format` argument must be one of "channels_first", "channels_last"; '
+                         'received %r' % (value,))
+    return data_format
+
+
+def dilated_kernel_size(kernel_size, dilation=1):
+    """The extent of a dilated kernel: `k + (k - 1) * (dilation - 1)`."""
+    return kernel_size + (kernel_size - 1) * (dilation - 1)
+
+
+def conv_output_length(input_length, filter_size, padding, stride, dilation=1):
+    """The output length of a convolution or pooling along one axis.
+
+    Args:
+        input_length: int or None.
+        filter_size: kernel (or pool) size.
+        padding: 'valid', 'same', 'causal' or 'full'.
+        stride: int.
+        dilation: dilation rate.
+
+    Returns:
+        The output length (None when `input_length` is None).
+    """
+    if input_length is None:
+        return None
+    padding = normalize_padding(padding)
+    extent = dilated_kernel_size(filter_size, dilation)
+    if padding in ('same', 'causal'):
+        length = input_length
+    elif padding == 'valid':
+        length = input_length - extent + 1
+    else:  # full
+        length = input_length + extent - 1
+    return max(0, (length + stride - 1) // stride)
+
+
+def conv_input_length(output_length, filter_size, padding, stride):
+    """The input length that a convolution maps to `output_length` (the smallest such one).
+
+    Args:
+        output_length: int or None.
+        filter_size: kernel size.
+        padding: 'valid', 'same' or 'full'.
+        stride: int.
+
+    Returns:
+        The input length (None when `output_length` is None).
+    """
+    if output_length is None:
+        return None
+    padding = normalize_padding(padding)
+    if padding == 'same':
+        pad = filter_size // 2
+    elif padding == 'valid':
+        pad = 0
+    elif padding == 'full':
+        pad = filter_size - 1
+    else:
+        raise ValueError('conv_input_length: padding %r is not supported' % padding)
+    return (output_length - 1) * stride - 2 * pad + filter_size
+
+
+def deconv_length(dim_size, stride_size, kernel_size, padding, output_padding, dilation=1):
+    """The output length of a transposed convolution along one axis.
+
+    Without `output_padding` this is the smallest length whose convolution
+    has `dim_size` positions, as Keras 2 infers it: `dim * stride` for 'same',
+    `dim * stride + max(kernel - stride, 0)` for 'valid'. With `output_padding`
+    the length is `(dim - 1) * stride + kernel - 2 * pad + output_padding`,
+    where pad is `kernel // 2` for 'same' and 0 for 'valid'.
+
+    Args:
+        dim_size: the input length (int or None).
+        stride_size: the stride.
+        kernel_size: the kernel size (before dilation).
+        padding: 'valid', 'same' or 'full'.
+        output_padding: int or None.
+        dilation: dilation rate.
+
+    Returns:
+        The output length (None when `dim_size` is None).
+    """
+    if dim_size is None:
+        return None
+    padding = normalize_padding(padding)
+    extent = dilated_kernel_size(kernel_size, dilation)
+    if output_padding is None:
+        if padding == 'valid':
+            return dim_size * stride_size + max(extent - stride_size, 0)
+        if padding == 'full':
+            return dim_size * stride_size - (stride_size + extent - 2)
+        if padding == 'same':
+            return dim_size * stride_size
+        raise ValueError('deconv_length: padding %r is not supported' % padding)
+    if padding == 'same':
+        pad = extent // 2
+    elif padding == 'valid':
+        pad = 0
+    elif padding == 'full':
+        pad = extent - 1
+    else:
+        raise ValueError('deconv_length: padding %r is not supported' % padding)
+    return (dim_size - 1) * stride_size + extent - 2 * pad + output_padding
