@@ -445,7 +445,8 @@ def preprocess_model_config(config):
     * dtype policy dicts (`{"class_name": "Policy", "config": {"name": "float32"}}`)
       become plain dtype names;
     * a bare Sequential layer list (very old files) becomes `{"layers": [...]}`;
-    * `batch_shape` (Keras 3 spelling) becomes `batch_input_shape`.
+    * `batch_shape` (Keras 3 spelling) becomes `batch_input_shape`;
+    * the `module` / `output_shape_module` keys of tf_keras `Lambda` configs are dropped.
 
     The InputLayer entry tf_keras writes first in Sequential configs is kept:
     `Sequential.from_config` reads it.
@@ -476,6 +477,10 @@ def preprocess_model_config(config):
                 out['class_name'] = 'Model'
             if out['class_name'] == 'Sequential' and isinstance(out['config'], list):
                 out['config'] = {'layers': out['config']}
+            if out['class_name'] == 'Lambda' and isinstance(out['config'], dict):
+                # tf_keras records the modules of the functions; Keras 2.2 has no such arguments
+                out['config'] = {k: v for k, v in out['config'].items()
+                                 if k not in ('module', 'output_shape_module')}
         return out
 
     return visit(config)

@@ -456,3 +456,7 @@ def test_preprocess_model_config():
     old = saving.preprocess_model_config({'class_name': 'Sequential', 'config': [
         {'class_name': 'Dense', 'config': {'units': 2, 'batch_input_shape': [None, 3]}}]})
     assert model_from_json(json.dumps(old)).output_shape == (None, 2)
+    lam = saving.preprocess_model_config({'class_name': 'Lambda', 'config': {
+        'name': 'l', 'function': 'square_plus_one', 'function_type': 'function', 'module': '__main__',
+        'output_shape': None, 'output_shape_type': 'raw', 'output_shape_module': None, 'arguments': {}}})
+    assert 'module' not in lam['config'] and 'output_shape_module' not in lam['config']
