@@ -204,6 +204,13 @@ class _RecurrentCell(Layer):
         return h * self._recurrent_dropout_mask[k]
 
 
+def _clip01(x):
+    return K.clip(x, 0., 1.)
+
+
+_ELEMENTWISE = _ELEMENTWISE | frozenset([_clip01])
+
+
 def _activate_gates(z, activation, starts, units):
     """`activation` of the gate slices `z[:, s:s+units]` for each s in `starts`."""
     if activation in _ELEMENTWISE:
@@ -426,12 +433,37 @@ class LSTMCell(_RecurrentCell):
         self.built = True
 
     def _project(self, inputs):
-        return self._project_gates(inputs, self.kernel, self.bias, self.implementation)
+        z = self._project_gates(inputs, self.kernel, self.bias, self.implementation)
+        if getattr(self, '_folded', None) is not None:
+            scale, offset, _ = self._folded
+            z = z * scale + offset
+        return z
+
+    def _fold_hard_sigmoid(self):
+        """With `hard_sigmoid` gates (clip(0.2 x + 0.5, 0, 1)) and no recurrent
+        dropout, the gates' affine part is folded into the projected inputs and a
+        scaled recurrent kernel (computed once per call, outside the scan), so the
+        step applies a single clip: the same function, fewer ops per time step."""
+        u = self.units
+        scale = np.full((4 * u,), 0.2, K.floatx())
+        scale[2 * u:3 * u] = 1.
+        offset = np.full((4 * u,), 0.5, K.floatx())
+        offset[2 * u:3 * u] = 0.
+        scale = K.constant(scale, dtype=self.recurrent_kernel.dtype)
+        offset = K.constant(offset, dtype=self.recurrent_kernel.dtype)
+        return scale, offset, self.recurrent_kernel * scale
 
     def _recurrent_step(self, projected, states):
         u = self.units
         h_tm1, c_tm1 = states[0], states[1]
         rd = self._recurrent_dropout_mask
+        folded = getattr(self, '_folded', None)
+        if folded is not None:
+            z = projected + K.dot(h_tm1, folded[2])
+            i, f, o = _activate_gates(z, _clip01, (0, u, 3 * u), u)
+            c = f * c_tm1 + i * self.activation(z[:, 2 * u:3 * u])
+            h = o * self.activation(c)
+            return h, [h, c]
         if rd is None:
             z = projected + K.dot(h_tm1, self.recurrent_kernel)
         elif self.implementation == 1:
@@ -448,6 +480,9 @@ class LSTMCell(_RecurrentCell):
     def _prepare(self, input_ones, state_ones, training=None):
         _RecurrentCell._prepare(self, input_ones, state_ones, training)
         u = self.units
+        self._folded = None
+        if self.recurrent_activation is activations.hard_sigmoid and self._recurrent_dropout_mask is None:
+            self._folded = self._fold_hard_sigmoid()
         self._rk_parts = None
         if self._recurrent_dropout_mask is not None and self.implementation == 1:
             self._rk_parts = [self.recurrent_kernel[:, k * u:(k + 1) * u] for k in range(4)]
@@ -455,6 +490,7 @@ class LSTMCell(_RecurrentCell):
     def _release(self):
         _RecurrentCell._release(self)
         self._rk_parts = None
+        self._folded = None
 
     def get_config(self):
         config = self._common_config()
