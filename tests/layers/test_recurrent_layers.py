@@ -539,3 +539,24 @@ def test_conv_lstm2d_states_and_stateful():
     np.testing.assert_allclose(model.predict(data[:, 2:], batch_size=2), full.predict(data), rtol=1e-4, atol=1e-5)
     model.reset_states()
     assert not np.any(K.get_value(model.layers[0].states[0]))
+
+
+@pytest.mark.parametrize('name', ['bilstm_adamax', 'gru_adadelta', 'siamese_shared_lstm_adagrad',
+                                  'timedistributed_rmsprop'])
+def test_rnn_model_fixtures(name, tmp_path):
+    from keras2_fixtures import path
+    meta, a = load_case('models', name)
+    model = load_model(path('models', meta['h5_file']))
+    xs = [a['x%d' % i] for i in range(len(meta['input_names']))]
+    feed = xs if len(xs) > 1 else xs[0]
+    for saved in (False, True):
+        pred = model.predict(feed, batch_size=meta['predict_batch_size'])
+        pred = pred if isinstance(pred, list) else [pred]
+        for i, p in enumerate(pred):
+            assert_close(p, a['y%d' % i], meta['tol'], what='%s y%d' % (name, i))
+        for j, w in enumerate(model.get_weights()):
+            assert_close(w, a['mw%d' % j], meta['tol'], what='%s mw%d' % (name, j))
+        if not saved:
+            target = str(tmp_path / 'again.h5')
+            model.save(target)
+            model = load_model(target)
