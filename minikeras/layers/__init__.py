@@ -22,6 +22,18 @@ from .recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNC
 from .wrappers import Bidirectional, TimeDistributed, Wrapper  # noqa: F401
 from .convolutional_recurrent import ConvLSTM2D, ConvLSTM2DCell  # noqa: F401
 from .normalization import BatchNormalization  # noqa: F401
+from .convolutional import (Conv1D, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose,  # noqa: F401
+                            Convolution1D, Convolution2D, Convolution2DTranspose, Convolution3D,
+                            Convolution3DTranspose, Cropping1D, Cropping2D, Cropping3D, Deconv2D, Deconv3D,
+                            Deconvolution2D, Deconvolution3D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D,
+                            SeparableConvolution1D, SeparableConvolution2D, UpSampling1D, UpSampling2D,
+                            UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
+from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgPool1D, AvgPool2D,  # noqa: F401
+                      AvgPool3D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D,
+                      GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D, GlobalMaxPool1D, GlobalMaxPool2D,
+                      GlobalMaxPool3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPool1D,
+                      MaxPool2D, MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D)
+from .local import LocallyConnected1D, LocallyConnected2D  # noqa: F401
 
 
 def serialize(layer):
