@@ -9,9 +9,12 @@ follow Keras 2.2 (and tf_keras's `implementation=1`, whose weights are the same)
   bias `(output_rows, output_cols, filters)`.
 
 The features of a window are ordered (kernel position, channel) for
-'channels_last' and (channel, kernel position) for 'channels_first'. The
-tf_keras config key `implementation` (1, 2 or 3: only a choice of algorithm) is
-accepted and ignored.
+'channels_last' and (channel, kernel position) for 'channels_first'. With
+'channels_first' the bias is added as Keras does it: the `(*out, filters)`
+array is reshaped (not transposed) to `(filters, *out)`. The tf_keras config
+key `implementation` is accepted and ignored; weights always use the
+implementation-1 layout above (tf_keras implementations 2 and 3 store their
+kernels differently).
 """
 from .. import activations, constraints, initializers, regularizers
 from .. import backend as K
@@ -112,7 +115,13 @@ class _LocallyConnected(Layer):
     def call(self, inputs):
         outputs = self._local_conv(inputs)
         if self.use_bias:
-            outputs = K.bias_add(outputs, self.bias, data_format=self.data_format)
+            if self.data_format == 'channels_first':
+                # Keras 2.2 (and tf_keras) *reshape* the (*out, filters) bias to (filters, *out), without
+                # transposing; weights saved by Keras only give the same outputs this way.
+                bias_shape = K.int_shape(self.bias)
+                outputs = outputs + K.reshape(self.bias, (1, bias_shape[-1]) + tuple(bias_shape[:-1]))
+            else:
+                outputs = K.bias_add(outputs, self.bias, data_format=self.data_format)
         if self.activation is not None:
             outputs = self.activation(outputs)
         return outputs

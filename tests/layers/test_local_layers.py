@@ -61,8 +61,11 @@ def _lc2d_ref(x, kernel, bias, ksize, strides, channels_first):
             patch = x[:, i * strides[0]:i * strides[0] + ksize[0], j * strides[1]:j * strides[1] + ksize[1]]
             if channels_first:
                 patch = patch.transpose(0, 3, 1, 2)  # features ordered (channel, row, col)
-            y[:, i, j] = patch.reshape(x.shape[0], -1) @ kernel[i * cols + j] + bias[i, j]
-    return y.transpose(0, 3, 1, 2) if channels_first else y
+            y[:, i, j] = patch.reshape(x.shape[0], -1) @ kernel[i * cols + j]
+    if channels_first:
+        # Keras reshapes (not transposes) the (rows, cols, filters) bias to (filters, rows, cols).
+        return y.transpose(0, 3, 1, 2) + bias.reshape(1, bias.shape[-1], rows, cols)
+    return y + bias
 
 
 @pytest.mark.parametrize('data_format', ['channels_last', 'channels_first'])
@@ -78,6 +81,17 @@ def test_locally_connected_2d_reference(data_format):
     assert kernel.shape == (4 * 2, 2 * 3 * 3, 4) and bias.shape == (4, 2, 4)
     np.testing.assert_allclose(y, _lc2d_ref(x, kernel, bias, (2, 3), (1, 2), data_format == 'channels_first'),
                                rtol=1e-4, atol=1e-5)
+
+
+def test_locally_connected_1d_channels_first_bias_is_reshaped_as_keras():
+    """tf_keras/Keras 2.2 values for a channels_first LocallyConnected1D (bias reshaped, not transposed)."""
+    layer = layers.LocallyConnected1D(2, 1, data_format='channels_first', kernel_initializer='ones')
+    inp = layers.Input((1, 3))
+    model = Model(inp, layer(inp))
+    bias = np.arange(6, dtype='float32').reshape(3, 2)  # (steps, filters)
+    layer.set_weights([np.ones((3, 1, 2), 'float32'), bias])
+    y = model.predict(np.zeros((1, 1, 3), 'float32'))
+    np.testing.assert_allclose(y[0], bias.reshape(2, 3))
 
 
 def test_seed_shapes():
