@@ -287,3 +287,46 @@ def test_buffer_reuse_keeps_variables_and_inputs_intact():
     out2 = f([xv])[0]
     np.testing.assert_allclose(out, np.e)  # the first result was not overwritten
     np.testing.assert_allclose(out2, np.exp(1 - 0.5 * np.e), rtol=1e-6)
+
+
+def test_updated_variables_buffers_are_reused_without_aliasing():
+    a = K.variable(np.ones(4))
+    b = K.variable(np.full(4, 2.0))
+    # b's new value reads a's old one; a's old buffer may be reused for it.
+    f = K.function([], [], updates=[K.update(a, a * 3.0), K.update(b, a + b)])
+    f([])
+    np.testing.assert_array_equal(K.get_value(a), 3.0)
+    np.testing.assert_array_equal(K.get_value(b), 3.0)
+    # a variable assigned another variable's value, and two variables assigned
+    # one value, never end up sharing a buffer
+    g = K.function([], [], updates=[K.update(a, b), K.update(b, b * 2.0)])
+    g([])
+    h = K.function([], [], updates=[K.update(a, a * 1.0), K.update(b, a * 1.0)])
+    shared = a * 2.0
+    k = K.function([], [], updates=[(a, shared), (b, shared)])
+    for fn in (h, k, f, g, f):
+        fn([])
+        assert not np.shares_memory(a.value, b.value)
+    before = K.get_value(b)
+    f([])  # f reuses a's buffer: b must keep its own values
+    np.testing.assert_allclose(K.get_value(b), K.get_value(a) / 3.0 + before)
+
+
+def test_updated_variable_returned_as_output_is_not_overwritten():
+    v = K.variable(np.ones(3))
+    f = K.function([], [v, v * 2.0], updates=[K.update(v, v * 5.0 + 1.0)])
+    out = f([])
+    np.testing.assert_array_equal(out[0], 1.0)
+    np.testing.assert_array_equal(out[1], 2.0)
+    np.testing.assert_array_equal(K.get_value(v), 6.0)
+
+
+def test_updated_variable_read_through_a_view_and_later_directly_is_not_reused_early():
+    v = K.variable(np.array([1.0, 2.0, 3.0]))
+    view_sum = K.reshape(v, (3, 1)) * 2.0          # reads v through a view first
+    later = v * 10.0                              # then v itself, in a later step
+    f = K.function([], [view_sum, later], updates=[K.update(v, later + 1.0)])
+    out = f([])
+    np.testing.assert_array_equal(out[0][:, 0], [2.0, 4.0, 6.0])
+    np.testing.assert_array_equal(out[1], [10.0, 20.0, 30.0])
+    np.testing.assert_array_equal(K.get_value(v), [11.0, 21.0, 31.0])

@@ -145,21 +145,27 @@ class Program(object):
         kept.reverse()
         self.var_slots = [(s, v) for s, v in self.var_slots if s in needed]
 
-        last_use = {}
+        last_read = {}
         for step, (_, in_slots, _) in enumerate(kept):
             for s in in_slots:
-                if kinds[s] == 'computed':
-                    last_use[s] = step
+                last_read[s] = step
+        last_use = {s: step for s, step in last_read.items() if kinds[s] == 'computed'}
         keep_alive = set(target_slots)
         frees = [[] for _ in kept]
         for s, step in last_use.items():
             if s not in keep_alive:
                 frees[step].append(s)
-        donors = _plan_buffer_reuse(kept, kinds, last_use, keep_alive)
+        var_slot_of = {id(v): s for s, v in self.var_slots}
+        updated = set(var_slot_of[id(var)] for var, _ in update_pairs if id(var) in var_slot_of)
+        donors, group_of = _plan_buffer_reuse(kept, kinds, last_read, keep_alive, updated)
+        self.update_copies = _updates_needing_copies(self.update_slots, kinds, group_of, var_slot_of)
         self.steps = []
         for (apply, in_slots, out_slots), free, donor in zip(kept, frees, donors):
             out = out_slots[0] if apply.op.n_outputs == 1 else tuple(out_slots)
             forward = apply.op.forward if donor is None else _inplace_forward(apply.op, donor)
+            forward_for = getattr(apply.op, 'forward_for', None)
+            if forward_for is not None:
+                forward = forward_for([s in needed for s in out_slots])
             self.steps.append((forward, tuple(in_slots), out, tuple(free), apply))
         # Outputs that alias stored state are copied so callers cannot mutate it.
         self.copy_outputs = [kinds[s] in ('const', 'var', 'input') for s in self.output_slots]
@@ -194,8 +200,10 @@ class Program(object):
         outputs = [np.array(env[s]) if copy else env[s]
                    for s, copy in zip(self.output_slots, self.copy_outputs)]
         new_values = [(var, env[s]) for var, s in self.update_slots]
-        for var, value in new_values:
-            if type(value) is not np.ndarray or value.dtype != var.value.dtype:
+        for (var, value), copy in zip(new_values, self.update_copies):
+            if copy:
+                value = np.array(value, dtype=var.value.dtype)
+            elif type(value) is not np.ndarray or value.dtype != var.value.dtype:
                 value = np.asarray(value, dtype=var.value.dtype)
             if value.shape != var.value.shape:
                 raise ValueError('Update of variable %r: new value has shape %s, the variable has shape %s'
@@ -204,13 +212,18 @@ class Program(object):
         return outputs
 
 
-def _plan_buffer_reuse(steps, kinds, last_use, targets):
+def _plan_buffer_reuse(steps, kinds, last_read, targets, updated_vars):
     """Chooses, per step, an input buffer the op may overwrite (or None).
 
     Values that may share memory (an op without `fresh_output` may return a
-    view of its inputs) form one alias group. A computed input can be donated
-    when no value of its group is a target or leaf, and no value of its group
-    is read after this step or by another input of the same step.
+    view of its inputs) form one alias group. An input can be donated when it
+    is computed, or is a variable this program updates (its old value is dead
+    once read for the last time), and no value of its group is a target, a
+    leaf, or read after this step or by another input of the same step.
+
+    Returns:
+        (donors, group_of): the donated input position per step (or None), and
+        a function mapping a slot to its final alias-group root.
     """
     parent = {}
 
@@ -227,10 +240,11 @@ def _plan_buffer_reuse(steps, kinds, last_use, targets):
             pinned[rb] = pinned.get(ra, False) or pinned.get(rb, False)
 
     group_last, pinned = {}, {}
-    for s, step in last_use.items():
+    for s, step in last_read.items():
         group_last[s] = step
     for s in range(len(kinds)):
-        pinned[s] = kinds[s] != 'computed' or s in targets
+        donatable = kinds[s] == 'computed' or s in updated_vars
+        pinned[s] = not donatable or s in targets
     for apply, in_slots, out_slots in steps:
         op = apply.op
         if not (op.fresh_output or op.ufunc is not None):
@@ -251,7 +265,25 @@ def _plan_buffer_reuse(steps, kinds, last_use, targets):
                 union(out_slots[0], s)
                 break
         donors.append(donor)
-    return donors
+    return donors, find
+
+
+def _updates_needing_copies(update_slots, kinds, group_of, var_slot_of):
+    """Flags the update values that may share memory with a leaf other than
+    their own variable, or with another update value: those are copied before
+    assignment so no two variables ever share a buffer."""
+    leaf_groups = {}
+    for s, kind in enumerate(kinds):
+        if kind != 'computed':
+            leaf_groups.setdefault(group_of(s), set()).add(s)
+    seen, copies = set(), []
+    for var, s in update_slots:
+        root = group_of(s)
+        own = var_slot_of.get(id(var))
+        foreign_leaf = bool(leaf_groups.get(root, set()) - {own})
+        copies.append(kinds[s] != 'computed' or foreign_leaf or root in seen)
+        seen.add(root)
+    return copies
 
 
 def _inplace_forward(op, donor):

@@ -11,7 +11,8 @@ every step are kept; nothing else) and gradients of gradients still work.
 import numpy as np
 
 from .compiler import Program
-from .gradients import vjp
+from .gradients import toposort, vjp
+from ..ops.linalg import MatMul
 from .op import Op
 from .tensor import Placeholder, Tensor, _ids, shape_str
 
@@ -20,13 +21,18 @@ class StepGraph(object):
     """One loop iteration as a graph.
 
     Args:
-        seq_inputs: placeholders for the slice t of each sequence.
+        seq_inputs: tensors standing for the slice t of each sequence (usually
+            placeholders; the backward step also feeds forward intermediates).
         state_inputs: placeholders for each loop state before the step.
         nonseqs: outer tensors the step reads (fed unchanged at every step).
         outputs: per-step outputs, stacked over time by the scan.
         new_states: the states after the step (one per state input).
         stacked: per state, whether the scan returns the value at every step
             (needed to differentiate through it) or only the final one.
+
+    `residuals` (set by `attach_residuals`) are intermediates of the step that
+    its vector-Jacobian product reads; the scan stacks them during a training
+    forward pass so the backward scan reads them instead of recomputing them.
     """
 
     def __init__(self, seq_inputs, state_inputs, nonseqs, outputs, new_states, stacked=None):
@@ -43,14 +49,82 @@ class StepGraph(object):
         self.outputs = list(outputs)
         self.new_states = list(new_states)
         self.stacked = list(stacked) if stacked is not None else [True] * len(new_states)
-        self._program = None
+        self.residuals = []
+        self.vjp = None
+        self._programs = {}
 
-    @property
-    def program(self):
-        if self._program is None:
+    def program(self, with_residuals=True):
+        """The compiled step: outputs (+ residuals) + new states from the inputs."""
+        key = bool(with_residuals and self.residuals)
+        if key not in self._programs:
             inputs = self.seq_inputs + self.state_inputs + self.nonseqs
-            self._program = Program(inputs, self.outputs + self.new_states, [], {})
-        return self._program
+            outputs = self.outputs + (self.residuals if key else []) + self.new_states
+            self._programs[key] = Program(inputs, outputs, [], {})
+        return self._programs[key]
+
+    def attach_residuals(self):
+        """Builds the step's VJP once and records the forward intermediates it reads."""
+        self.vjp = StepVJP(self, self.outputs)
+        leaves = set(id(t) for t in self.seq_inputs + self.state_inputs + self.nonseqs)
+        varying = set(id(t) for t in self.seq_inputs + self.state_inputs)
+        forward = set()
+        for apply in toposort(self.outputs + self.new_states, stop_at=self.seq_inputs + self.state_inputs
+                              + self.nonseqs):
+            if any(id(x) in varying for x in apply.inputs):
+                varying.update(id(o) for o in apply.outputs)
+                forward.update(id(o) for o in apply.outputs)
+        residuals, seen = [], set()
+        stack = list(self.vjp.targets)
+        while stack:
+            t = stack.pop()
+            if id(t) in seen or id(t) in leaves:
+                continue
+            seen.add(id(t))
+            if id(t) in forward:
+                residuals.append(t)
+            elif t.owner is not None:
+                stack.extend(t.owner.inputs)
+        self.residuals = sorted(residuals, key=lambda t: t.order)
+
+
+class StepVJP(object):
+    """The vector-Jacobian product of a step, as graph nodes.
+
+    Placeholders stand for the incoming gradients: `gy` (per step output),
+    `gs` (per new state, from the stacked states), `carry` (per state, from the
+    next step) and `acc` (per accumulated non-sequence, the running weight
+    gradient). A weight whose per-step gradient is a single product
+    `a_t^T @ b_t` (a recurrent kernel) is not accumulated in the loop: its
+    factors are stacked instead (`hoisted`) and multiplied once after it, as
+    one large matrix product over all steps.
+    """
+
+    def __init__(self, step, outputs):
+        self.float_seqs = [i for i, t in enumerate(step.seq_inputs) if np.dtype(t.dtype).kind == 'f']
+        float_nonseqs = [i for i, t in enumerate(step.nonseqs) if np.dtype(t.dtype).kind == 'f']
+        self.gy = [Placeholder(o.shape, o.dtype, name='grad_output_%d' % i) for i, o in enumerate(outputs)]
+        self.gs = [Placeholder(s.shape, s.dtype, name='grad_state_%d' % i) for i, s in enumerate(step.new_states)]
+        self.carry = [Placeholder(s.shape, s.dtype, name='carry_%d' % i) for i, s in enumerate(step.state_inputs)]
+        cotangents = self.gy + [g + c for g, c in zip(self.gs, self.carry)]
+        wanted = ([step.seq_inputs[i] for i in self.float_seqs] + step.state_inputs
+                  + [step.nonseqs[i] for i in float_nonseqs])
+        grads = vjp(outputs + step.new_states, cotangents, wanted)
+        n_seq, n_state = len(self.float_seqs), len(step.state_inputs)
+        self.seq_grads = grads[:n_seq]
+        self.state_grads = grads[n_seq:n_seq + n_state]
+        self.accumulated, self.acc, self.new_acc, self.hoisted = [], [], [], []
+        for i, g in zip(float_nonseqs, grads[n_seq + n_state:]):
+            op = g.owner.op if g.owner is not None else None
+            if (isinstance(op, MatMul) and op.transpose_a and not op.transpose_b
+                    and all(len(x.shape) == 2 and x.shape[-1] is not None for x in g.owner.inputs)):
+                self.hoisted.append((i, g.owner.inputs[0], g.owner.inputs[1]))
+                continue
+            acc = Placeholder(step.nonseqs[i].shape, step.nonseqs[i].dtype, name='acc_%d' % i)
+            self.accumulated.append(i)
+            self.acc.append(acc)
+            self.new_acc.append(acc + g)
+        self.targets = (self.seq_grads + self.state_grads + self.new_acc
+                        + [t for _, a, b in self.hoisted for t in (a, b)])
 
 
 def capture_step(step, seq_templates, state_templates):
@@ -80,24 +154,31 @@ def capture_step(step, seq_templates, state_templates):
         elif t.owner is not None:
             stack.extend(t.owner.inputs)
     nonseqs.sort(key=lambda t: t.order)
-    return StepGraph(seq_ph, state_ph, nonseqs, outputs, new_states), extra
+    graph = StepGraph(seq_ph, state_ph, nonseqs, outputs, new_states)
+    graph.attach_residuals()
+    return graph, extra
 
 
 class Scan(Op):
     """Runs `step` (a StepGraph) over axis 0 of the sequences.
 
     Inputs: sequences (time-major), initial states, non-sequences (in the
-    StepGraph's order). Outputs: each per-step output stacked over time, then
-    each state stacked over time (or only its final value when not `stacked`).
-    With `reverse`, steps run from the last time index to the first and results
-    are written at the index of the step that produced them.
+    StepGraph's order). Outputs: each per-step output stacked over time, each
+    residual stacked over time, then each state stacked over time (or only its
+    final value when not `stacked`). With `reverse`, steps run from the last
+    time index to the first and results are written at the index of the step
+    that produced them. A compiled function that does not need the residuals
+    (inference) runs the step without them.
     """
+    fresh_output = True
 
     def __init__(self, step, reverse=False):
         Op.__init__(self, step=step, reverse=bool(reverse))
         self.n_seq = len(step.seq_inputs)
         self.n_state = len(step.state_inputs)
-        self.n_outputs = len(step.outputs) + self.n_state
+        self.n_out = len(step.outputs)
+        self.n_res = len(step.residuals)
+        self.n_outputs = self.n_out + self.n_res + self.n_state
 
     def key(self):
         return (type(self), id(self.step), self.reverse)
@@ -108,12 +189,21 @@ class Scan(Op):
         if len(lengths) > 1:
             raise ValueError('rnn: sequences of different lengths: %s' % ', '.join(shape_str(s.shape) for s in seqs))
         steps = lengths.pop() if lengths else None
-        results = [((steps,) + tuple(o.shape), o.dtype) for o in self.step.outputs]
+        results = [((steps,) + tuple(o.shape), o.dtype) for o in self.step.outputs + self.step.residuals]
         for state, stacked in zip(self.step.new_states, self.step.stacked):
             results.append((((steps,) if stacked else ()) + tuple(state.shape), state.dtype))
         return results
 
     def forward(self, *arrays):
+        return self._run(arrays, with_residuals=True)
+
+    def forward_for(self, needed):
+        """The forward pass computing only what a compiled function needs."""
+        if any(needed[self.n_out:self.n_out + self.n_res]):
+            return self.forward
+        return lambda *arrays: self._run(arrays, with_residuals=False)
+
+    def _run(self, arrays, with_residuals):
         n_seq, n_state = self.n_seq, self.n_state
         seqs = arrays[:n_seq]
         states = list(arrays[n_seq:n_seq + n_state])
@@ -121,23 +211,25 @@ class Scan(Op):
         steps = seqs[0].shape[0]
         if steps == 0:
             raise ValueError('rnn: cannot scan over an empty sequence (0 time steps)')
-        n_out = len(self.step.outputs)
-        program = self.step.program
+        n_res = self.n_res if with_residuals else 0
+        n_per_step = self.n_out + n_res
+        program = self.step.program(with_residuals)
         stacks = None
         stacked = self.step.stacked
         for t in (range(steps - 1, -1, -1) if self.reverse else range(steps)):
             result = program.run([s[t] for s in seqs] + states + nonseqs)
-            states = result[n_out:]
+            states = result[n_per_step:]
             if stacks is None:
-                stacks = [np.empty((steps,) + np.shape(v), dtype=np.asarray(v).dtype) for v in result[:n_out]]
+                stacks = [np.empty((steps,) + np.shape(v), dtype=np.asarray(v).dtype) for v in result[:n_per_step]]
                 stacks += [np.empty((steps,) + np.shape(v), dtype=np.asarray(v).dtype) if keep else None
                            for v, keep in zip(states, stacked)]
             for stack, value in zip(stacks, result):
                 if stack is not None:
                     stack[t] = value
         finals = [stack if keep else np.asarray(value)
-                  for stack, value, keep in zip(stacks[n_out:], states, stacked)]
-        results = stacks[:n_out] + finals
+                  for stack, value, keep in zip(stacks[n_per_step:], states, stacked)]
+        results = stacks[:self.n_out] + (stacks[self.n_out:n_per_step] if with_residuals
+                                         else [None] * self.n_res) + finals
         return results[0] if len(results) == 1 else tuple(results)
 
     def grad(self, inputs, outputs, output_grads):
@@ -146,18 +238,23 @@ class Scan(Op):
         step = self.step
         if not all(step.stacked):
             return self._grad_via_stacked(inputs, output_grads)
-        n_seq, n_state = self.n_seq, self.n_state
+        n_seq, n_state, n_out, n_res = self.n_seq, self.n_state, self.n_out, self.n_res
         seqs = inputs[:n_seq]
         inits = inputs[n_seq:n_seq + n_state]
         nonseqs = inputs[n_seq + n_state:]
-        n_out = len(step.outputs)
-        stacked_states = outputs[n_out:]
-
-        def zeros_for(i):
-            return ew.zeros_like(outputs[i])
-
-        g_out = [g if g is not None else zeros_for(i) for i, g in enumerate(output_grads[:n_out])]
-        g_state = [g if g is not None else zeros_for(n_out + j) for j, g in enumerate(output_grads[n_out:])]
+        stacked_states = outputs[n_out + n_res:]
+        residual_grads = output_grads[n_out:n_out + n_res]
+        if step.vjp is not None and all(g is None for g in residual_grads):
+            # Backward steps read the stacked forward intermediates.
+            parts, per_step = step.vjp, n_out
+            residual_inputs, residual_stacks = step.residuals, list(outputs[n_out:n_out + n_res])
+        else:
+            # Residuals are themselves differentiated (second order): recompute them.
+            parts, per_step = StepVJP(step, step.outputs + step.residuals), n_out + n_res
+            residual_inputs, residual_stacks = [], []
+        g_out = [g if g is not None else ew.zeros_like(outputs[i]) for i, g in enumerate(output_grads[:per_step])]
+        g_state = [g if g is not None else ew.zeros_like(stacked_states[j])
+                   for j, g in enumerate(output_grads[n_out + n_res:])]
         # State before each step, in time order.
         prev_states = []
         for init, stack in zip(inits, stacked_states):
@@ -168,46 +265,49 @@ class Scan(Op):
             else:
                 rest = shape_ops.GetItem(index=(('slice', None, -1, None),))(stack)
                 prev_states.append(shape_ops.Concatenate(axis=0)(first, rest))
-
-        float_nonseqs = [i for i, t in enumerate(nonseqs) if np.dtype(t.dtype).kind == 'f']
-        float_seqs = [i for i, t in enumerate(seqs) if np.dtype(t.dtype).kind == 'f']
-        gy_ph = [Placeholder(o.shape, o.dtype, name='grad_output_%d' % i) for i, o in enumerate(step.outputs)]
-        gs_ph = [Placeholder(s.shape, s.dtype, name='grad_state_%d' % i) for i, s in enumerate(step.new_states)]
-        carry_ph = [Placeholder(s.shape, s.dtype, name='carry_%d' % i) for i, s in enumerate(step.state_inputs)]
-        acc_ph = [Placeholder(nonseqs[i].shape, nonseqs[i].dtype, name='acc_%d' % i) for i in float_nonseqs]
-        cotangents = gy_ph + [g + c for g, c in zip(gs_ph, carry_ph)]
-        wanted = ([step.seq_inputs[i] for i in float_seqs] + step.state_inputs
-                  + [step.nonseqs[i] for i in float_nonseqs])
-        grads = vjp(step.outputs + step.new_states, cotangents, wanted)
-        g_seq = grads[:len(float_seqs)]
-        g_prev = grads[len(float_seqs):len(float_seqs) + n_state]
-        g_nonseq = grads[len(float_seqs) + n_state:]
+        back_seq_inputs = step.seq_inputs + step.state_inputs + parts.gy + parts.gs + residual_inputs
+        outer_seqs = list(seqs) + prev_states + g_out + g_state + residual_stacks
+        # Factors of hoisted weight gradients: reuse a sequence the backward scan
+        # already reads, else stack them as extra per-step outputs.
+        factor_outputs, factor_sources = [], []
+        for _, a, b in parts.hoisted:
+            for factor in (a, b):
+                position = next((k for k, t in enumerate(back_seq_inputs) if t is factor), None)
+                if position is not None:
+                    factor_sources.append(('seq', position))
+                else:
+                    factor_sources.append(('out', len(parts.seq_grads) + len(factor_outputs)))
+                    factor_outputs.append(factor)
         back = StepGraph(
-            seq_inputs=list(step.seq_inputs) + list(step.state_inputs) + gy_ph + gs_ph,
-            state_inputs=carry_ph + acc_ph,
+            seq_inputs=back_seq_inputs,
+            state_inputs=parts.carry + parts.acc,
             nonseqs=list(step.nonseqs),
-            outputs=g_seq,
-            new_states=g_prev + [a + g for a, g in zip(acc_ph, g_nonseq)],
-            stacked=[True] * n_state + [False] * len(acc_ph))
+            outputs=parts.seq_grads + factor_outputs,
+            new_states=parts.state_grads + parts.new_acc,
+            stacked=[True] * n_state + [False] * len(parts.acc))
         carry_init = [ew.zeros_like(init) for init in inits]
-        acc_init = [ew.zeros_like(nonseqs[i]) for i in float_nonseqs]
-        results = Scan(back, reverse=not self.reverse)(
-            *(list(seqs) + prev_states + g_out + g_state + carry_init + acc_init + list(nonseqs)))
+        acc_init = [ew.zeros_like(nonseqs[i]) for i in parts.accumulated]
+        results = Scan(back, reverse=not self.reverse)(*(outer_seqs + carry_init + acc_init + list(nonseqs)))
         if not isinstance(results, list):
             results = [results]
-        seq_grad_stacks = results[:len(float_seqs)]
-        carry_stacks = results[len(float_seqs):len(float_seqs) + n_state]
-        acc_finals = results[len(float_seqs) + n_state:]
+        n_float, n_back_out = len(parts.float_seqs), len(back.outputs)
+        seq_grad_stacks = results[:n_float]
+        carry_stacks = results[n_back_out:n_back_out + n_state]
+        acc_finals = results[n_back_out + n_state:]
         last = 0 if not self.reverse else -1
         seq_grads = [None] * n_seq
-        for i, g in zip(float_seqs, seq_grad_stacks):
+        for i, g in zip(parts.float_seqs, seq_grad_stacks):
             seq_grads[i] = g
         init_grads = [shape_ops.GetItem(index=(last,))(c) for c in carry_stacks]
         nonseq_grads = [None] * len(nonseqs)
-        for i, g in zip(float_nonseqs, acc_finals):
+        for i, g in zip(parts.accumulated, acc_finals):
             nonseq_grads[i] = g
+        stacks = [outer_seqs[k] if kind == 'seq' else results[k] for kind, k in factor_sources]
+        for n, (i, a, b) in enumerate(parts.hoisted):
+            a_all = shape_ops.Reshape(shape=(-1, a.shape[-1]))(stacks[2 * n])
+            b_all = shape_ops.Reshape(shape=(-1, b.shape[-1]))(stacks[2 * n + 1])
+            nonseq_grads[i] = MatMul(transpose_a=True, transpose_b=False)(a_all, b_all)
         return seq_grads + init_grads + nonseq_grads
-
 
     def _grad_via_stacked(self, inputs, output_grads):
         """Gradient of a scan that keeps only the final value of some states (the
@@ -216,7 +316,7 @@ class Scan(Op):
         from ..ops import shape as shape_ops
         step = self.step
         full_step = StepGraph(step.seq_inputs, step.state_inputs, step.nonseqs, step.outputs, step.new_states)
-        full_step._program = step._program
+        full_step._programs = step._programs
         full = Scan(full_step, reverse=self.reverse)
         full_outputs = full(*inputs)
         full_outputs = full_outputs if isinstance(full_outputs, list) else [full_outputs]
@@ -238,6 +338,6 @@ def scan(step_graph, sequences, initial_states, reverse=False):
     results = Scan(step_graph, reverse=reverse)(*(list(sequences) + list(initial_states) + step_graph.nonseqs))
     if not isinstance(results, list):
         results = [results]
-    n_out = len(step_graph.outputs)
-    return results[:n_out], results[n_out:]
+    n_out, n_res = len(step_graph.outputs), len(step_graph.residuals)
+    return results[:n_out], results[n_out + n_res:]
 
