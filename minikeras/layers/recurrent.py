@@ -433,11 +433,13 @@ class LSTMCell(_RecurrentCell):
         self.built = True
 
     def _project(self, inputs):
-        z = self._project_gates(inputs, self.kernel, self.bias, self.implementation)
         if getattr(self, '_folded', None) is not None:
+            # (x W + b) * scale + offset, with the scale folded into the weights:
+            # a product over the small kernel instead of every time step.
             scale, offset, _ = self._folded
-            z = z * scale + offset
-        return z
+            bias = offset if self.bias is None else self.bias * scale + offset
+            return self._project_gates(inputs, self.kernel * scale, bias, self.implementation)
+        return self._project_gates(inputs, self.kernel, self.bias, self.implementation)
 
     def _fold_hard_sigmoid(self):
         """With `hard_sigmoid` gates (clip(0.2 x + 0.5, 0, 1)) and no recurrent
@@ -460,6 +462,9 @@ class LSTMCell(_RecurrentCell):
         folded = getattr(self, '_folded', None)
         if folded is not None:
             z = projected + K.dot(h_tm1, folded[2])
+            if self._fused_gate('clip'):
+                h, c = K.lstm_gates(z, c_tm1, 'clip')
+                return h, [h, c]
             i, f, o = _activate_gates(z, _clip01, (0, u, 3 * u), u)
             c = f * c_tm1 + i * self.activation(z[:, 2 * u:3 * u])
             h = o * self.activation(c)
@@ -472,10 +477,20 @@ class LSTMCell(_RecurrentCell):
             z = projected + K.concatenate([K.dot(h_tm1 * rd[k], rk[k]) for k in range(4)], axis=-1)
         else:
             z = projected + K.dot(h_tm1 * rd[0], self.recurrent_kernel)
+        gate = {activations.sigmoid: 'sigmoid', activations.hard_sigmoid: 'hard_sigmoid'}.get(
+            self.recurrent_activation)
+        if gate is not None and self._fused_gate(gate):
+            h, c = K.lstm_gates(z, c_tm1, gate)
+            return h, [h, c]
         i, f, o = _activate_gates(z, self.recurrent_activation, (0, u, 3 * u), u)
         c = f * c_tm1 + i * self.activation(z[:, 2 * u:3 * u])
         h = o * self.activation(c)
         return h, [h, c]
+
+    def _fused_gate(self, gate):
+        """Whether the backend's fused LSTM gate op can compute this step (tanh
+        activation; a backend without the minikeras `lstm_gates` extension uses K ops)."""
+        return self.activation is activations.tanh and hasattr(K, 'lstm_gates')
 
     def _prepare(self, input_ones, state_ones, training=None):
         _RecurrentCell._prepare(self, input_ones, state_ones, training)

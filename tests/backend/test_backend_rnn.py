@@ -144,3 +144,29 @@ def test_rnn_rejects_low_rank_inputs():
         K.rnn(lambda x, s: (x, s), K.placeholder((None, 3)), [])
     with pytest.raises(ValueError, match='unroll=True'):
         K.rnn(lambda x, s: (x, s), K.placeholder((None, None, 3)), [], unroll=True)
+
+
+@pytest.mark.parametrize('gate', ['sigmoid', 'hard_sigmoid', 'clip'])
+def test_fused_lstm_gates_match_composite_ops_to_second_order(gate):
+    from minikeras.backend.ops import recurrent as recurrent_ops
+    from op_check import check_op
+    rng = np.random.RandomState(0)
+    z = rng.randn(3, 8) * (0.6 if gate == 'clip' else 2.0) + (0.5 if gate == 'clip' else 0.0)
+    c = rng.randn(3, 2)
+    for k in (0, 1):  # h and c, with numeric gradient checks
+        check_op(lambda z_t, c_t: K.lstm_gates(z_t, c_t, gate)[k], [z, c])
+    z_t, c_t = K.placeholder((3, 8), dtype='float64'), K.placeholder((3, 2), dtype='float64')
+    fused = list(K.lstm_gates(z_t, c_t, gate))
+    composite = recurrent_ops._composite_step(gate, z_t, c_t)[:2]
+
+    def second_order(h, c_new):
+        g = K.gradients(K.sum(h * c_new), [z_t])[0]
+        return K.gradients(K.sum(K.square(g)), [z_t, c_t])
+
+    values = K.function([z_t, c_t], fused + composite + second_order(*fused) + second_order(*composite))([z, c])
+    for fused_value, composite_value in zip(values[:2] + values[4:6], values[2:4] + values[6:8]):
+        np.testing.assert_allclose(fused_value, composite_value, rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match='gate must be one of'):
+        K.lstm_gates(z_t, c_t, 'relu')
+    with pytest.raises(ValueError, match='4 gates of 2 units'):
+        K.lstm_gates(K.placeholder((3, 6)), K.placeholder((3, 2)))

@@ -2,9 +2,10 @@
 from ..graph import scan as scan_ops
 from ..graph.tensor import Tensor, shape_str
 from ..ops import elementwise as ew
+from ..ops import recurrent as recurrent_ops
 from ..ops import shape as shape_ops
 
-__all__ = ['rnn']
+__all__ = ['rnn', 'lstm_gates']
 
 
 def _time_major(x):
@@ -106,3 +107,22 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
         last._uses_learning_phase = True
         stacked._uses_learning_phase = True
     return last, stacked, new_states
+
+
+def lstm_gates(z, c_prev, gate='sigmoid'):
+    """The elementwise part of an LSTM step as one fused op (a minikeras extension
+    of the Keras backend; layers fall back to plain K ops without it).
+
+    Args:
+        z: gate pre-activations (batch, 4 * units), gates ordered i, f, c~, o.
+        c_prev: previous cell state (batch, units).
+        gate: gate activation: 'sigmoid', 'hard_sigmoid' or 'clip' (clip(z, 0, 1)).
+
+    Returns:
+        (h, c): the new output/hidden state and cell state, with tanh as the cell
+        activation.
+    """
+    if gate not in recurrent_ops.GATES:
+        raise ValueError('lstm_gates: gate must be one of %s, got %r' % (recurrent_ops.GATES, gate))
+    h, c, _ = recurrent_ops.LSTMGates(gate=gate)(z, c_prev)
+    return h, c

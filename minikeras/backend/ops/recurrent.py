@@ -1,0 +1,198 @@
+"""Fused LSTM gate op: the elementwise part of one LSTM step as one op.
+
+An LSTM step is `z = x_t W + h U + b` followed by about a dozen elementwise
+operations on the four gates. Inside a scan every op costs Python dispatch and
+temporaries at each time step, so the gate math is one op here, with a fused
+gradient op. Both have gradient rules (the gradient op's rule differentiates
+an equivalent composite graph), so higher-order gradients still work.
+
+Gate order is Keras's: input, forget, cell candidate, output. The cell and
+output activation is tanh; `gate` names the gate activation:
+'sigmoid', 'hard_sigmoid' (clip(0.2 z + 0.5, 0, 1)) or 'clip' (clip(z, 0, 1),
+for pre-scaled hard-sigmoid inputs).
+"""
+from ..graph.op import Op
+from ..graph.tensor import shape_str
+from ..kernels import xp
+
+GATES = ('sigmoid', 'hard_sigmoid', 'clip')
+
+
+def _gate_forward(gate, z, out):
+    if gate == 'sigmoid':
+        xp.negative(z, out=out)
+        xp.exp(out, out=out)
+        out += 1.0
+        xp.reciprocal(out, out=out)
+    elif gate == 'hard_sigmoid':
+        xp.multiply(z, 0.2, out=out)
+        out += 0.5
+        xp.clip(out, 0.0, 1.0, out=out)
+    else:
+        xp.clip(z, 0.0, 1.0, out=out)
+    return out
+
+
+def _gate_derivative(gate, activated, out):
+    """d gate / d z from the activated value (clips pass strictly inside (0, 1))."""
+    if gate == 'sigmoid':
+        xp.subtract(1.0, activated, out=out)
+        out *= activated
+    else:
+        inside = (activated > 0) & (activated < 1)
+        out[...] = inside
+        if gate == 'hard_sigmoid':
+            out *= 0.2
+    return out
+
+
+class LSTMGates(Op):
+    """(z (batch, 4u), c_prev (batch, u)) -> (h, c, activations (batch, 4u)).
+
+    `activations` holds the activated gates [i, f, c~, o]; the gradient reads it.
+    """
+    n_outputs = 3
+    fresh_output = True
+
+    def infer(self, z, c_prev):
+        if len(z.shape) != 2 or len(c_prev.shape) != 2:
+            raise ValueError('LSTMGates: expected 2-D gate pre-activations and cell state, got %s and %s'
+                             % (shape_str(z.shape), shape_str(c_prev.shape)))
+        units = c_prev.shape[1]
+        if z.shape[1] is not None and units is not None and z.shape[1] != 4 * units:
+            raise ValueError('LSTMGates: pre-activations of shape %s do not hold 4 gates of %d units'
+                             % (shape_str(z.shape), units))
+        return [(c_prev.shape, z.dtype), (c_prev.shape, z.dtype), (z.shape, z.dtype)]
+
+    def forward(self, z, c_prev):
+        u = c_prev.shape[1]
+        acts = xp.empty_like(z)
+        _gate_forward(self.gate, z[:, :2 * u], acts[:, :2 * u])
+        xp.tanh(z[:, 2 * u:3 * u], out=acts[:, 2 * u:3 * u])
+        _gate_forward(self.gate, z[:, 3 * u:], acts[:, 3 * u:])
+        c = acts[:, u:2 * u] * c_prev
+        c += acts[:, :u] * acts[:, 2 * u:3 * u]
+        h = xp.tanh(c)
+        h *= acts[:, 3 * u:]
+        return h, c, acts
+
+    def grad(self, inputs, outputs, output_grads):
+        from .elementwise import zeros_like
+        z, c_prev = inputs
+        h, c, acts = outputs
+        gh, gc, gacts = output_grads
+        if gacts is not None:
+            return composite_vjp(self.gate, inputs, output_grads)
+        gh = gh if gh is not None else zeros_like(h)
+        gc = gc if gc is not None else zeros_like(c)
+        gz, gc_prev = LSTMGatesGrad(gate=self.gate)(acts, c_prev, c, gh, gc)
+        return [gz, gc_prev]
+
+
+class LSTMGatesGrad(Op):
+    """(acts, c_prev, c, gh, gc) -> (gz, gc_prev): the vector-Jacobian product of
+    `LSTMGates` w.r.t. its inputs given the gradients of h and c."""
+    n_outputs = 2
+    fresh_output = True
+
+    def infer(self, acts, c_prev, c, gh, gc):
+        return [(acts.shape, acts.dtype), (c_prev.shape, c_prev.dtype)]
+
+    def forward(self, acts, c_prev, c, gh, gc):
+        u = c_prev.shape[1]
+        i, f, cc, o = acts[:, :u], acts[:, u:2 * u], acts[:, 2 * u:3 * u], acts[:, 3 * u:]
+        tanh_c = xp.tanh(c)
+        gz = xp.empty_like(acts)
+        # output gate: dL/do = gh * tanh(c)
+        xp.multiply(gh, tanh_c, out=gz[:, 3 * u:])
+        # total cell gradient: gc + gh * o * (1 - tanh(c)^2)
+        xp.multiply(tanh_c, tanh_c, out=tanh_c)
+        xp.subtract(1.0, tanh_c, out=tanh_c)
+        tanh_c *= o
+        tanh_c *= gh
+        g_cell = tanh_c
+        g_cell += gc
+        xp.multiply(g_cell, cc, out=gz[:, :u])          # d/di
+        xp.multiply(g_cell, c_prev, out=gz[:, u:2 * u])  # d/df
+        xp.multiply(g_cell, i, out=gz[:, 2 * u:3 * u])   # d/dc~
+        gc_prev = g_cell * f
+        derivative = xp.empty_like(acts)
+        _gate_derivative(self.gate, acts[:, :2 * u], derivative[:, :2 * u])
+        xp.multiply(cc, cc, out=derivative[:, 2 * u:3 * u])
+        xp.subtract(1.0, derivative[:, 2 * u:3 * u], out=derivative[:, 2 * u:3 * u])
+        _gate_derivative(self.gate, acts[:, 3 * u:], derivative[:, 3 * u:])
+        gz *= derivative
+        return gz, gc_prev
+
+    def grad(self, inputs, outputs, output_grads):
+        return composite_grad_vjp(self.gate, inputs, output_grads)
+
+
+def _composite_gates(gate, acts_or_z, from_z):
+    """The activated gates as primitive ops, from pre-activations (`from_z`)
+    or passed through when they are already activations."""
+    from . import elementwise as ew
+    if not from_z:
+        return acts_or_z
+    z = acts_or_z
+    u = z.shape[1] // 4
+
+    def gate_fn(x):
+        if gate == 'sigmoid':
+            return ew.Sigmoid()(x)
+        if gate == 'hard_sigmoid':
+            return ew.Clip(min_value=0.0, max_value=1.0)(x * 0.2 + 0.5)
+        return ew.Clip(min_value=0.0, max_value=1.0)(x)
+    from .shape import Concatenate, GetItem
+    parts = [GetItem(index=(('slice', None, None, None), ('slice', k * u, (k + 1) * u, None)))(z) for k in range(4)]
+    return Concatenate(axis=1)(gate_fn(parts[0]), gate_fn(parts[1]), ew.Tanh()(parts[2]), gate_fn(parts[3]))
+
+
+def _split(acts):
+    from .shape import GetItem
+    u = acts.shape[1] // 4
+    return [GetItem(index=(('slice', None, None, None), ('slice', k * u, (k + 1) * u, None)))(acts)
+            for k in range(4)]
+
+
+def _composite_step(gate, z, c_prev):
+    from . import elementwise as ew
+    acts = _composite_gates(gate, z, from_z=True)
+    i, f, cc, o = _split(acts)
+    c = f * c_prev + i * cc
+    return [o * ew.Tanh()(c), c, acts]
+
+
+def composite_vjp(gate, inputs, output_grads):
+    """Gradient of LSTMGates through an equivalent graph of primitive ops."""
+    from ..graph.gradients import vjp
+    z, c_prev = inputs
+    outputs = _composite_step(gate, z, c_prev)
+    return vjp(outputs, output_grads, [z, c_prev], zeros_for_unrelated=False)
+
+
+def composite_grad_vjp(gate, inputs, output_grads):
+    """Gradient of LSTMGatesGrad: differentiate the same gradient computed from
+    primitive ops (the vector-Jacobian product of the composite step)."""
+    from ..graph.gradients import vjp
+    acts, c_prev, c, gh, gc = inputs
+    # Rebuild the step from the activations, treating `acts` as the gate values.
+    i, f, cc, o = _split(acts)
+    from . import elementwise as ew
+    tanh_c = ew.Tanh()(c)
+    g_cell = gc + gh * o * (1.0 - tanh_c * tanh_c)
+    derivative_parts = []
+    for k, part in enumerate((i, f, cc, o)):
+        if k == 2:
+            derivative_parts.append(1.0 - part * part)
+        elif gate == 'sigmoid':
+            derivative_parts.append(part * (1.0 - part))
+        else:
+            inside = ew.Cast(dtype=part.dtype)(ew.LogicalAnd()(ew.Greater()(part, ew.as_tensor(0.0, part)),
+                                                               ew.Less()(part, ew.as_tensor(1.0, part))))
+            derivative_parts.append(inside * 0.2 if gate == 'hard_sigmoid' else inside)
+    from .shape import Concatenate
+    gz = Concatenate(axis=1)(g_cell * cc * derivative_parts[0], g_cell * c_prev * derivative_parts[1],
+                             g_cell * i * derivative_parts[2], gh * tanh_c * derivative_parts[3])
+    gc_prev = g_cell * f
+    return vjp([gz, gc_prev], output_grads, list(inputs), zeros_for_unrelated=False)
