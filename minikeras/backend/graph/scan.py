@@ -284,7 +284,7 @@ class Scan(Op):
             nonseqs=list(step.nonseqs),
             outputs=parts.seq_grads + factor_outputs,
             new_states=parts.state_grads + parts.new_acc,
-            stacked=[True] * n_state + [False] * len(parts.acc))
+            stacked=[False] * (n_state + len(parts.acc)))
         carry_init = [ew.zeros_like(init) for init in inits]
         acc_init = [ew.zeros_like(nonseqs[i]) for i in parts.accumulated]
         results = Scan(back, reverse=not self.reverse)(*(outer_seqs + carry_init + acc_init + list(nonseqs)))
@@ -292,13 +292,12 @@ class Scan(Op):
             results = [results]
         n_float, n_back_out = len(parts.float_seqs), len(back.outputs)
         seq_grad_stacks = results[:n_float]
-        carry_stacks = results[n_back_out:n_back_out + n_state]
+        carry_finals = results[n_back_out:n_back_out + n_state]
         acc_finals = results[n_back_out + n_state:]
-        last = 0 if not self.reverse else -1
         seq_grads = [None] * n_seq
         for i, g in zip(parts.float_seqs, seq_grad_stacks):
             seq_grads[i] = g
-        init_grads = [shape_ops.GetItem(index=(last,))(c) for c in carry_stacks]
+        init_grads = list(carry_finals)
         nonseq_grads = [None] * len(nonseqs)
         for i, g in zip(parts.accumulated, acc_finals):
             nonseq_grads[i] = g

@@ -361,11 +361,19 @@ class GatherGrad(Op):
         if flat_idx.size == 0:
             return out
         flat_g = g.reshape((flat_idx.size,) + x.shape[1:])
-        # Sort the rows by index and sum each run: faster than np.add.at.
+        # Rows sorted by index (stably): the first row of each index is assigned,
+        # the few repeated ones are added after it in order (much faster than
+        # np.add.at or reduceat over all rows, and summed in the same order).
         order = xp.argsort(flat_idx, kind='stable')
         sorted_idx = flat_idx[order]
-        starts = xp.flatnonzero(xp.concatenate(([True], sorted_idx[1:] != sorted_idx[:-1])))
-        out[sorted_idx[starts]] = xp.add.reduceat(flat_g[order], starts, axis=0)
+        sorted_g = flat_g[order]
+        first = xp.empty(sorted_idx.shape, dtype=bool)
+        first[0] = True
+        xp.not_equal(sorted_idx[1:], sorted_idx[:-1], out=first[1:])
+        out[sorted_idx[first]] = sorted_g[first]
+        repeated = ~first
+        if repeated.any():
+            xp.add.at(out, sorted_idx[repeated], sorted_g[repeated])
         return out
 
     def grad(self, inputs, outputs, gs):
