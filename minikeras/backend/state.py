@@ -7,7 +7,7 @@ import collections
 from .graph.tensor import Placeholder
 
 _state = {'learning_phase': None, 'learning_phase_value': None,
-          'uids': collections.defaultdict(int)}
+          'uids': collections.defaultdict(int), 'name_scope': []}
 
 
 def learning_phase_placeholder():
@@ -48,8 +48,14 @@ def reset_uids():
     _state['uids'] = collections.defaultdict(int)
 
 
+def name_scope_stack():
+    """The names of the open `K.name_scope` blocks, outermost first."""
+    return _state['name_scope']
+
+
 def clear_session():
     """Resets the name counters and the learning phase, as Keras 2 does."""
     reset_uids()
+    _state['name_scope'] = []
     _state['learning_phase'] = None
     _state['learning_phase_value'] = None

@@ -216,7 +216,7 @@ class Layer(object):
         """Creates a weight variable, registers it and its regularization loss.
 
         Args:
-            name: weight name (stored as `<layer name>/<name>`).
+            name: weight name (the variable is `<name scopes>/<name>`, e.g. `dense_1/kernel`).
             shape: tuple of ints.
             dtype: defaults to floatx.
             initializer, regularizer, constraint: objects or identifiers, resolved
@@ -237,7 +237,11 @@ class Layer(object):
             value = initializer(shape, dtype=dtype)
         except TypeError:
             value = initializer(shape)
-        weight = K.variable(value, dtype=dtype, name=self.name + '/' + name, constraint=constraint)
+        # Inside the layer's own build (or a wrapper's) the open name scopes give
+        # TensorFlow-style names ('lstm/lstm_cell/kernel'); a layer built directly
+        # is named after itself.
+        full_name = name if K.get_name_scope() else self.name + '/' + name
+        weight = K.variable(value, dtype=dtype, name=full_name, constraint=constraint)
         if regularizer is not None:
             self.add_loss(regularizer(weight))
         if trainable:
@@ -393,7 +397,8 @@ class Layer(object):
         if not self.built:
             self.assert_input_compatibility(inputs)
             input_shapes = [K.int_shape(x) for x in inputs_ls]
-            self.build(unpack_singleton(input_shapes))
+            with K.name_scope(self.name):
+                self.build(unpack_singleton(input_shapes))
             self.built = True
             if self._initial_weights is not None:
                 self.set_weights(self._initial_weights)

@@ -187,6 +187,7 @@ class ConvLSTM2D(RNN):
         model.add(ConvLSTM2D(40, (3, 3), padding='same', return_sequences=True,
                              input_shape=(None, 40, 40, 1)))
     """
+    _cell_name_scope = False  # weights are 'conv_lstm2d/kernel', as tf_keras names them
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid', data_format=None,
                  dilation_rate=(1, 1), activation='tanh', recurrent_activation='hard_sigmoid', use_bias=True,

@@ -589,7 +589,8 @@ class StackedRNNCells(Layer):
             input_shape = input_shape[0]
         for cell in self.cells:
             if isinstance(cell, Layer) and not cell.built:
-                cell.build([input_shape] + constants_shape if constants_shape else input_shape)
+                with K.name_scope(cell.name):
+                    cell.build([input_shape] + constants_shape if constants_shape else input_shape)
                 cell.built = True
             input_shape = (input_shape[0], _output_size(cell))
         self.built = True
@@ -710,6 +711,8 @@ class RNN(Layer):
         x = Input((None, 5))
         y = RNN(LSTMCell(32))(x)
     """
+    #: build the cell inside a name scope of its own ('lstm/lstm_cell/kernel', as tf_keras names it)
+    _cell_name_scope = True
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False,
                  unroll=False, **kwargs):
@@ -842,7 +845,11 @@ class RNN(Layer):
         if constants_shape is not None:
             step_input_shape = [step_input_shape] + [tuple(s) for s in constants_shape]
         if isinstance(self.cell, Layer) and not self.cell.built:
-            self.cell.build(step_input_shape)
+            if self._cell_name_scope:
+                with K.name_scope(self.cell.name):
+                    self.cell.build(step_input_shape)
+            else:
+                self.cell.build(step_input_shape)
             self.cell.built = True
         sizes = _state_sizes(self.cell)
         if self.state_spec is not None:
@@ -1097,7 +1104,8 @@ class SimpleRNN(_CellLayer):
                              kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
                              bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
                              recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
-                             dropout=dropout, recurrent_dropout=recurrent_dropout, dtype=kwargs.get('dtype'))
+                             dropout=dropout, recurrent_dropout=recurrent_dropout, dtype=kwargs.get('dtype'),
+                             name='simple_rnn_cell')
         _CellLayer.__init__(self, cell, activity_regularizer=activity_regularizer,
                             return_sequences=return_sequences, return_state=return_state,
                             go_backwards=go_backwards, stateful=stateful, unroll=unroll, **kwargs)
@@ -1129,7 +1137,8 @@ class GRU(_CellLayer):
                        recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
                        kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
                        bias_constraint=bias_constraint, dropout=dropout, recurrent_dropout=recurrent_dropout,
-                       implementation=implementation, reset_after=reset_after, dtype=kwargs.get('dtype'))
+                       implementation=implementation, reset_after=reset_after, dtype=kwargs.get('dtype'),
+                       name='gru_cell')
         _CellLayer.__init__(self, cell, activity_regularizer=activity_regularizer,
                             return_sequences=return_sequences, return_state=return_state,
                             go_backwards=go_backwards, stateful=stateful, unroll=unroll, **kwargs)
@@ -1166,7 +1175,7 @@ class LSTM(_CellLayer):
                         bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
                         recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
                         dropout=dropout, recurrent_dropout=recurrent_dropout, implementation=implementation,
-                        dtype=kwargs.get('dtype'))
+                        dtype=kwargs.get('dtype'), name='lstm_cell')
         _CellLayer.__init__(self, cell, activity_regularizer=activity_regularizer,
                             return_sequences=return_sequences, return_state=return_state,
                             go_backwards=go_backwards, stateful=stateful, unroll=unroll, **kwargs)

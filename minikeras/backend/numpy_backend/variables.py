@@ -16,7 +16,7 @@ __all__ = ['placeholder', 'variable', 'constant', 'is_keras_tensor', 'is_tensor'
            'get_value', 'set_value', 'batch_get_value', 'batch_set_value', 'get_variable_shape', 'eval',
            'update', 'update_add', 'update_sub', 'moving_average_update', 'print_tensor', 'function',
            'gradients', 'stop_gradient', 'learning_phase', 'set_learning_phase', 'clear_session',
-           'get_uid', 'reset_uids', 'manual_variable_initialization', 'name_scope', 'Function']
+           'get_uid', 'reset_uids', 'manual_variable_initialization', 'name_scope', 'get_name_scope', 'Function']
 
 Function = compiler.Function
 
@@ -39,11 +39,13 @@ def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
 
 
 def variable(value, dtype=None, name=None, constraint=None):
-    """A variable holding a copy of `value` (cast to `dtype`, default floatx)."""
+    """A variable holding a copy of `value` (cast to `dtype`, default floatx),
+    named `name` inside the current `name_scope`."""
     if isinstance(value, Tensor):
         value = eval(value)
-    v = Variable(np.asarray(value), dtype=_dtype_name(dtype), name=name, constraint=constraint)
-    return v
+    if name is not None and state.name_scope_stack():
+        name = get_name_scope() + '/' + name
+    return Variable(np.asarray(value), dtype=_dtype_name(dtype), name=name, constraint=constraint)
 
 
 def constant(value, dtype=None, shape=None, name=None):
@@ -301,13 +303,22 @@ def manual_variable_initialization(value):
 
 
 class name_scope(object):
-    """Accepted for compatibility: a context manager that does nothing."""
+    """`with K.name_scope('dense_1'):` prefixes the names of variables created
+    inside with 'dense_1/' (nested scopes join with '/'), as TensorFlow does; the
+    Keras engine opens one per layer so weights get names like 'dense_1/kernel'."""
 
     def __init__(self, name):
         self.name = name
 
     def __enter__(self):
+        state.name_scope_stack().append(self.name)
         return self
 
     def __exit__(self, *args):
+        state.name_scope_stack().pop()
         return False
+
+
+def get_name_scope():
+    """The current name scope as a string ('' outside any `K.name_scope`)."""
+    return '/'.join(state.name_scope_stack())
