@@ -115,13 +115,7 @@ class _LocallyConnected(Layer):
     def call(self, inputs):
         outputs = self._local_conv(inputs)
         if self.use_bias:
-            if self.data_format == 'channels_first':
-                # Keras 2.2 (and tf_keras) *reshape* the (*out, filters) bias to (filters, *out), without
-                # transposing; weights saved by Keras only give the same outputs this way.
-                bias_shape = K.int_shape(self.bias)
-                outputs = outputs + K.reshape(self.bias, (1, bias_shape[-1]) + tuple(bias_shape[:-1]))
-            else:
-                outputs = K.bias_add(outputs, self.bias, data_format=self.data_format)
+            outputs = K.bias_add(outputs, self.bias, data_format=self.data_format)
         if self.activation is not None:
             outputs = self.activation(outputs)
         return outputs

@@ -224,7 +224,9 @@ def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
 
 
 def bias_add(x, bias, data_format=None):
-    """Adds a bias vector (or a bias of shape x.shape[1:]) along the channel axis."""
+    """Adds a bias vector along the channel axis, or a bias with one dimension
+    per non-batch axis (for channels_first given as (..., channels) and
+    reshaped, as Keras 2.2 does)."""
     data_format = common.normalize_data_format(data_format)
     bias_shape = tuple(bias.shape)
     if len(bias_shape) != 1 and len(bias_shape) != len(x.shape) - 1:
@@ -234,6 +236,7 @@ def bias_add(x, bias, data_format=None):
         if len(bias_shape) == 1:
             bias = shape_ops.Reshape(shape=(1, bias_shape[0]) + (1,) * (len(x.shape) - 2))(bias)
         else:
-            perm = (len(bias_shape) - 1,) + tuple(range(len(bias_shape) - 1))
-            bias = shape_ops.ExpandDims(axis=0)(shape_ops.Transpose(perm=perm)(bias))
+            # Keras 2.2 reinterprets a (..., channels) bias as (channels, ...) by a
+            # reshape, not a transpose; weights saved by Keras rely on it.
+            bias = shape_ops.Reshape(shape=(1, bias_shape[-1]) + tuple(bias_shape[:-1]))(bias)
     return x + bias
