@@ -209,7 +209,7 @@ def test_bias_add_with_full_bias_reshapes_for_channels_first_as_keras():
     x = r(2, 3, 4, 5)          # channels_first: 3 channels, 4 x 5
     bias = r(4, 5, 3)          # given (rows, cols, channels), as Keras stores it
     out = K.eval(K.bias_add(K.constant(x), K.constant(bias), data_format='channels_first'))
-    np.testing.assert_allclose(out, x + bias.reshape(1, 3, 4, 5), rtol=1e-6)
+    np.testing.assert_allclose(out, x + bias.reshape(1, 3, 4, 5), rtol=1e-6, atol=1e-6)
     out_last = K.eval(K.bias_add(K.constant(x), K.constant(r(3, 4, 5)), data_format='channels_last'))
     assert out_last.shape == x.shape
     with pytest.raises(ValueError, match='bias dimensions'):
