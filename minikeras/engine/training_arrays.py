@@ -9,7 +9,7 @@ hook.
 import numpy as np
 
 from .. import callbacks as cbks
-from .training_utils import batch_shuffle, check_num_samples, make_batches
+from .training_utils import batch_shuffle, check_num_samples, configure_callbacks, make_batches
 
 
 class LoopSpec(object):
@@ -88,24 +88,11 @@ def fit_loop(model, spec, batch_size=32, epochs=100, verbose=1, callbacks=None, 
     num_train_samples = check_num_samples(spec.arrays, batch_size=batch_size, steps=steps_per_epoch,
                                           steps_name='steps_per_epoch')
     labels = spec.labels
-    callback_metrics = list(labels) + (['val_' + n for n in labels] if do_validation else [])
-    model.history = cbks.History()
-    callback_list = [] if callbacks is None else list(callbacks)
-    callback_list = callback_list + [model.history]
-    if verbose:
-        stateful_names = [labels[p] for p in spec.stateful_positions()]
-        callback_list.append(cbks.ProgbarLogger('steps' if steps_per_epoch is not None else 'samples',
-                                                stateful_metrics=stateful_names))
-    callbacks = cbks.CallbackList(callback_list)
-    callback_model = getattr(model, 'callback_model', None) or model
-    callbacks.set_model(callback_model)
-    callbacks.set_params({'batch_size': batch_size, 'epochs': epochs, 'steps': steps_per_epoch,
-                          'samples': num_train_samples, 'verbose': verbose, 'do_validation': do_validation,
-                          'metrics': callback_metrics})
-    callbacks.on_train_begin()
-    callback_model.stop_training = False
-    for cbk in callbacks:
-        cbk.validation_data = val_spec.arrays if do_validation else None
+    callbacks, callback_model = configure_callbacks(
+        model, callbacks, labels, epochs, verbose, do_validation=do_validation,
+        validation_data=val_spec.arrays if do_validation else None, steps=steps_per_epoch,
+        samples=num_train_samples, batch_size=batch_size,
+        count_mode='steps' if steps_per_epoch is not None else 'samples')
     batch_hooks = callbacks.needs_batch_hooks('train')
     stateful_positions = spec.stateful_positions()
     n_values = len(labels)

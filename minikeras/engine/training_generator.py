@@ -11,6 +11,8 @@ import inspect
 import numpy as np
 
 from .. import callbacks as cbks
+from . import training_arrays
+from .training_utils import configure_callbacks
 from ..utils.data_utils import GeneratorEnqueuer, OrderedEnqueuer, Sequence, iter_sequence_infinite
 
 
@@ -83,38 +85,36 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
                              '`(val_x, val_y)`. Found: %s' % (str(validation_data)[:200],))
 
     source, enqueuer = _batch_source(generator, workers, use_multiprocessing, max_queue_size, shuffle=shuffle)
-    model.history = cbks.History()
-    callback_list = list(callbacks or []) + [model.history]
-    if verbose:
-        callback_list.append(cbks.ProgbarLogger(count_mode='steps'))
-    callback_list = cbks.CallbackList(callback_list)
-    callback_model = getattr(model, 'callback_model', None) or model
-    callback_list.set_model(callback_model)
-    labels = None
     epoch_logs = {}
     try:
-        first = True
-        callback_model.stop_training = False
+        pending = None
+        if initial_epoch < epochs and steps_per_epoch > 0:
+            # The first batch builds / compiles a deferred model; the metric names come after it.
+            pending = _unpack(_next(source, 'training'), 'training')
+            model._standardize_user_data(pending[0], pending[1])
+        if do_validation and model.built:
+            model._make_test_function()
+        val_arrays = None
+        if do_validation and not val_gen and model.built:
+            val_sw = validation_data[2] if len(validation_data) == 3 else None
+            val_x, val_y, val_w = model._standardize_user_data(validation_data[0], validation_data[1],
+                                                               sample_weight=val_sw)
+            val_arrays = val_x + val_y + val_w
+        labels = list(getattr(model, 'metrics_names', None) or [])  # none when no epoch builds the model
+        callback_list, callback_model = configure_callbacks(
+            model, callbacks, labels, epochs, verbose, do_validation=do_validation, validation_data=val_arrays,
+            steps=steps_per_epoch, count_mode='steps')
         for epoch in range(initial_epoch, epochs):
             for metric in getattr(model, 'stateful_metric_functions', []):
                 metric.reset_states()
+            callback_list.on_epoch_begin(epoch)
             step_outputs = []
+            size = None
             for step in range(steps_per_epoch):
-                x, y, sample_weight = _unpack(_next(source, 'training'), 'training')
-                if first:
-                    model._standardize_user_data(x, y)  # builds / compiles a deferred model
-                    model._make_train_function()
-                    if do_validation:
-                        model._make_test_function()
-                    labels = list(model.metrics_names)
-                    callback_metrics = labels + (['val_' + n for n in labels] if do_validation else [])
-                    callback_list.set_params({'epochs': epochs, 'steps': steps_per_epoch, 'verbose': verbose,
-                                              'do_validation': do_validation, 'metrics': callback_metrics,
-                                              'samples': None, 'batch_size': None})
-                    callback_list.on_train_begin()
-                    first = False
-                if step == 0:
-                    callback_list.on_epoch_begin(epoch)
+                if pending is not None:
+                    (x, y, sample_weight), pending = pending, None
+                else:
+                    x, y, sample_weight = _unpack(_next(source, 'training'), 'training')
                 size = _batch_size(x)
                 batch_logs = {'batch': step, 'size': size}
                 callback_list.on_batch_begin(step, batch_logs)
@@ -127,16 +127,16 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
                 if callback_model.stop_training:
                     break
             epoch_logs = _aggregate(model, labels, step_outputs)
-            if do_validation and not callback_model.stop_training:
+            if do_validation and step_outputs and len(step_outputs) == steps_per_epoch:
                 if val_gen:
                     val_outs = evaluate_generator(model, validation_data, steps=validation_steps,
                                                   max_queue_size=max_queue_size, workers=workers,
                                                   use_multiprocessing=use_multiprocessing, callbacks=callback_list)
                 else:
-                    val_x, val_y = validation_data[0], validation_data[1]
-                    val_sw = validation_data[2] if len(validation_data) == 3 else None
-                    val_outs = model.evaluate(val_x, val_y, sample_weight=val_sw, verbose=0,
-                                              callbacks=callback_list)
+                    # As Keras 2.2: validation arrays in batches of the last training batch's size.
+                    val_spec = model._loop_spec(model.test_function, val_arrays, 0)
+                    val_outs = training_arrays.test_loop(model, val_spec, batch_size=size or 32, verbose=0,
+                                                         callbacks=callback_list)
                 val_outs = val_outs if isinstance(val_outs, list) else [val_outs]
                 for label, value in zip(labels, val_outs):
                     epoch_logs['val_' + label] = value

@@ -339,3 +339,53 @@ def collect_metrics(metrics, output_names):
         return result
     raise TypeError('Type of `metrics` argument not understood. Expected a list or dictionary, found: %r'
                     % (metrics,))
+
+
+def configure_callbacks(model, callbacks, labels, epochs, verbose, do_validation=False, validation_data=None,
+                        steps=None, samples=None, batch_size=None, count_mode='samples'):
+    """Sets up the callbacks of one `fit` / `fit_generator` run and calls `on_train_begin`.
+
+    Both training loops go through here, so they hand callbacks the same
+    things: a fresh `History` (stored as `model.history`), a `ProgbarLogger`
+    when `verbose` that shows the model's stateful metrics (such as `auc`)
+    as-is instead of averaging them over batches, the same `params`, and
+    `validation_data` set on every callback.
+
+    Args:
+        model: the model being trained.
+        callbacks: the user's list of `Callback` objects, or None.
+        labels: the reported value names (`model.metrics_names`).
+        epochs: the `epochs` argument of the run.
+        verbose: 0, 1 or 2.
+        do_validation: whether the epochs end with a validation pass
+            (adds the `val_` names to `params['metrics']`).
+        validation_data: what callbacks find as `callback.validation_data`:
+            the standardised validation arrays (inputs + targets + sample
+            weights), or None (no validation, or validation from a generator).
+        steps: steps per epoch, or None when counting samples.
+        samples: number of training samples, or None when counting steps.
+        batch_size: the batch size, or None.
+        count_mode: 'samples' or 'steps', what the progress bar counts.
+
+    Returns:
+        `(callback_list, callback_model)`: the `CallbackList` to call hooks on
+        and the model whose `stop_training` flag the loop reads.
+    """
+    from .. import callbacks as cbks
+    labels = list(labels)
+    model.history = cbks.History()
+    callback_list = list(callbacks or []) + [model.history]
+    if verbose:
+        stateful = set(getattr(model, 'stateful_metric_names', []))
+        callback_list.append(cbks.ProgbarLogger(count_mode, stateful_metrics=[n for n in labels if n in stateful]))
+    callback_list = cbks.CallbackList(callback_list)
+    callback_model = getattr(model, 'callback_model', None) or model
+    callback_list.set_model(callback_model)
+    callback_metrics = labels + (['val_' + n for n in labels] if do_validation else [])
+    callback_list.set_params({'batch_size': batch_size, 'epochs': epochs, 'steps': steps, 'samples': samples,
+                              'verbose': verbose, 'do_validation': do_validation, 'metrics': callback_metrics})
+    for cbk in callback_list:
+        cbk.validation_data = validation_data
+    callback_model.stop_training = False
+    callback_list.on_train_begin()
+    return callback_list, callback_model

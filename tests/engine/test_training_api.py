@@ -191,3 +191,77 @@ def test_sparse_targets_and_1d_targets():
 def test_uncompiled_fit_raises():
     with pytest.raises(RuntimeError, match='compile'):
         _model().fit(np.zeros((2, 3)), np.zeros((2, 1)), verbose=0)
+
+
+class _Record(keras.callbacks.Callback):
+    """Keeps what a training loop hands its callbacks."""
+
+    def on_train_begin(self, logs=None):
+        self.begin_validation_data = self.validation_data
+        self.params_seen = dict(self.params)
+
+    def on_train_end(self, logs=None):
+        self.end_logs = dict(logs or {})
+
+
+def _auc_batches():
+    rng = np.random.RandomState(3)
+    x = rng.rand(40, 3)
+    y = (x[:, :1] + 0.3 * rng.rand(40, 1) > 0.8).astype('float32')
+    return x, y
+
+
+def _printed(out, name):
+    import re
+    return float(re.search(r' - %s: ([0-9.e+-]+)' % name, out).group(1))
+
+
+@pytest.mark.parametrize('use_generator', [False, True])
+def test_fit_and_fit_generator_hand_callbacks_the_same(capsys, use_generator):
+    x, y = _auc_batches()
+    val = (x[:10], y[:10])
+    model = _model(1, 'sigmoid')
+    model.compile('sgd', 'binary_crossentropy', metrics=[keras.metrics.AUC(name='auc')])
+    record = _Record()
+    if use_generator:
+        seq = Batches(n_batches=4, batch_size=10)
+        seq.x, seq.y = x, y
+        history = model.fit_generator(seq, epochs=2, verbose=2, callbacks=[record], validation_data=val,
+                                      workers=0)
+    else:
+        history = model.fit(x, y, batch_size=10, epochs=2, verbose=2, callbacks=[record], validation_data=val,
+                            shuffle=False)
+    out = capsys.readouterr().out.splitlines()[-1]
+    # Stateful metrics are shown as their value at the end of the epoch, not averaged over batches.
+    assert abs(_printed(out, 'auc') - history.history['auc'][-1]) < 1e-4
+    assert abs(_printed(out, 'loss') - history.history['loss'][-1]) < 1e-4
+    # validation_data: the standardised (inputs, targets, sample weights) arrays, from on_train_begin on.
+    assert record.begin_validation_data is not None and len(record.begin_validation_data) == 3
+    np.testing.assert_allclose(record.begin_validation_data[0], val[0])
+    np.testing.assert_allclose(record.begin_validation_data[1], val[1])
+    assert record.params_seen['metrics'] == ['loss', 'auc', 'val_loss', 'val_auc']
+    # on_train_end gets the last epoch's logs.
+    assert set(record.end_logs) == {'loss', 'auc', 'val_loss', 'val_auc'}
+    for key, value in record.end_logs.items():
+        assert value == history.history[key][-1]
+
+
+def test_fit_generator_uses_the_shared_callback_setup(monkeypatch):
+    from minikeras.engine import training_utils
+    calls = []
+    original = training_utils.configure_callbacks
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs.get('count_mode'))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(training_utils, 'configure_callbacks', spy)
+    from minikeras.engine import training_arrays, training_generator
+    monkeypatch.setattr(training_arrays, 'configure_callbacks', spy)
+    monkeypatch.setattr(training_generator, 'configure_callbacks', spy)
+    model = _model()
+    model.compile('sgd', 'mse')
+    seq = Batches()
+    model.fit_generator(seq, epochs=1, verbose=0, workers=0)
+    model.fit(seq.x, seq.y, epochs=1, verbose=0)
+    assert calls == ['steps', 'samples']
