@@ -24,6 +24,29 @@ def _is_stateful_metric(metric):
     return hasattr(metric, 'update_state') and hasattr(metric, 'result') and hasattr(metric, 'reset_states')
 
 
+def _check_generator_arguments(x, method, **arguments):
+    """Raises for arguments that a generator / `Sequence` input cannot use.
+
+    Args:
+        x: the generator or `Sequence` passed as `x`.
+        method: 'fit' or 'evaluate', for the message.
+        **arguments: the arguments to check (`y`, `sample_weight`,
+            `validation_split`), each unset when None or 0.
+
+    Raises:
+        ValueError: naming the first such argument that is set and the input type.
+    """
+    hints = {'y': 'the generator yields the targets with the inputs, as `(x, y)` or `(x, y, sample_weight)` tuples',
+             'sample_weight': 'the generator yields sample weights as the third item of `(x, y, sample_weight)`',
+             'validation_split': 'a generator cannot be split; pass `validation_data` (arrays, a generator or a '
+                                 '`Sequence`) instead'}
+    for name in ('y', 'sample_weight', 'validation_split'):
+        value = arguments.get(name)
+        if value is not None and not (name == 'validation_split' and not value):
+            raise ValueError('`%s(%s=...)` is not supported when `x` is a generator or a `Sequence` (got a %s): %s.'
+                             % (method, name, type(x).__name__, hints[name]))
+
+
 class Model(Network):
     """A trainable graph of layers: `Model(inputs, outputs, name=None)`.
 
@@ -298,7 +321,8 @@ class Model(Network):
     # Public API ------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None, validation_split=0.,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
-            steps_per_epoch=None, validation_steps=None, **kwargs):
+            steps_per_epoch=None, validation_steps=None, max_queue_size=10, workers=1, use_multiprocessing=False,
+            **kwargs):
         """Trains the model for a number of epochs; returns a `History`.
 
         Args:
@@ -313,20 +337,32 @@ class Model(Network):
             class_weight: dict class index -> weight (or a dict / list per output).
             sample_weight: per-sample (or per-timestep) weights.
             initial_epoch: epoch to start from (for resuming).
-            steps_per_epoch, validation_steps: run this many steps on the whole arrays.
+            steps_per_epoch, validation_steps: run this many steps on the whole arrays
+                (steps per epoch / validation steps of a generator input).
+            max_queue_size, workers, use_multiprocessing: how batches of a
+                generator or `Sequence` input are prepared (see `fit_generator`).
+
+        When `x` is a generator or a `utils.Sequence`, `fit` hands it to
+        `fit_generator` with every argument that applies to it.
 
         Raises:
-            ValueError: inconsistent data (checked before training starts).
+            ValueError: inconsistent data (checked before training starts), or
+                `y`, `sample_weight` or `validation_split` given with a
+                generator / `Sequence` input.
         """
         if 'nb_epoch' in kwargs:
             epochs = kwargs.pop('nb_epoch')
         if kwargs:
             raise TypeError('Unrecognized keyword arguments to fit: %s' % ', '.join(sorted(kwargs)))
         if training_generator.is_generator_like(x):
+            _check_generator_arguments(x, 'fit', y=y, sample_weight=sample_weight,
+                                       validation_split=validation_split)
             return self.fit_generator(x, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
                                       callbacks=callbacks, validation_data=validation_data,
                                       validation_steps=validation_steps, class_weight=class_weight,
-                                      shuffle=shuffle, initial_epoch=initial_epoch)
+                                      max_queue_size=max_queue_size, workers=workers,
+                                      use_multiprocessing=use_multiprocessing, shuffle=shuffle,
+                                      initial_epoch=initial_epoch)
         if batch_size is None and steps_per_epoch is None:
             batch_size = 32
         if x is None and y is None and steps_per_epoch is None:
@@ -368,10 +404,22 @@ class Model(Network):
                                         validation_steps=validation_steps)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, steps=None,
-                 callbacks=None):
-        """Loss (and metrics) in test mode: a scalar, or a list named by `metrics_names`."""
+                 callbacks=None, max_queue_size=10, workers=1, use_multiprocessing=False):
+        """Loss (and metrics) in test mode: a scalar, or a list named by `metrics_names`.
+
+        A generator or `utils.Sequence` as `x` goes to `evaluate_generator`
+        with `steps`, `verbose`, `callbacks`, `max_queue_size`, `workers` and
+        `use_multiprocessing`.
+
+        Raises:
+            ValueError: inconsistent data, or `y` / `sample_weight` given with
+                a generator / `Sequence` input.
+        """
         if training_generator.is_generator_like(x):
-            return self.evaluate_generator(x, steps=steps, verbose=verbose, callbacks=callbacks)
+            _check_generator_arguments(x, 'evaluate', y=y, sample_weight=sample_weight)
+            return self.evaluate_generator(x, steps=steps, max_queue_size=max_queue_size, workers=workers,
+                                           use_multiprocessing=use_multiprocessing, verbose=verbose,
+                                           callbacks=callbacks)
         if batch_size is None and steps is None:
             batch_size = 32
         if x is None and y is None and steps is None:
@@ -383,10 +431,18 @@ class Model(Network):
         return training_arrays.test_loop(self, spec, batch_size=batch_size, verbose=verbose, steps=steps,
                                          callbacks=callbacks)
 
-    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
-        """Output predictions for the input samples (an array, or a list for several outputs)."""
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, max_queue_size=10, workers=1,
+                use_multiprocessing=False):
+        """Output predictions for the input samples (an array, or a list for several outputs).
+
+        A generator or `utils.Sequence` as `x` goes to `predict_generator`
+        with `steps`, `verbose`, `callbacks`, `max_queue_size`, `workers` and
+        `use_multiprocessing`.
+        """
         if training_generator.is_generator_like(x):
-            return self.predict_generator(x, steps=steps, verbose=verbose, callbacks=callbacks)
+            return self.predict_generator(x, steps=steps, max_queue_size=max_queue_size, workers=workers,
+                                          use_multiprocessing=use_multiprocessing, verbose=verbose,
+                                          callbacks=callbacks)
         if batch_size is None and steps is None:
             batch_size = 32
         if x is None and steps is None:

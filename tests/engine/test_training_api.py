@@ -265,3 +265,63 @@ def test_fit_generator_uses_the_shared_callback_setup(monkeypatch):
     model.fit_generator(seq, epochs=1, verbose=0, workers=0)
     model.fit(seq.x, seq.y, epochs=1, verbose=0)
     assert calls == ['steps', 'samples']
+
+
+class _ThreadRecordingBatches(Batches):
+    """A `Sequence` that notes the thread each batch is made on."""
+
+    def __init__(self):
+        super(_ThreadRecordingBatches, self).__init__()
+        self.threads = set()
+
+    def __getitem__(self, i):
+        import threading
+        self.threads.add(threading.current_thread().name)
+        return super(_ThreadRecordingBatches, self).__getitem__(i)
+
+
+def test_fit_evaluate_predict_pass_enqueuer_arguments_to_the_generator_loops():
+    import threading
+    main = threading.current_thread().name
+    model = _model()
+    model.compile('sgd', 'mse')
+    for run in (lambda seq: model.fit(seq, epochs=1, verbose=0, workers=0),
+                lambda seq: model.evaluate(seq, verbose=0, workers=0),
+                lambda seq: model.predict(seq, workers=0)):
+        seq = _ThreadRecordingBatches()
+        run(seq)
+        assert seq.threads == {main}  # workers=0: batches come straight from the main thread
+    seq = _ThreadRecordingBatches()
+    model.fit(seq, epochs=1, verbose=0, workers=2, max_queue_size=3, use_multiprocessing=False)
+    assert main not in seq.threads
+
+    calls = []
+    model.fit_generator = lambda *a, **kw: calls.append(('fit', kw))
+    model.evaluate_generator = lambda *a, **kw: calls.append(('evaluate', kw))
+    model.predict_generator = lambda *a, **kw: calls.append(('predict', kw))
+    seq = Batches()
+    model.fit(seq, max_queue_size=3, workers=4, use_multiprocessing=True)
+    model.evaluate(seq, max_queue_size=3, workers=4, use_multiprocessing=True)
+    model.predict(seq, max_queue_size=3, workers=4, use_multiprocessing=True)
+    for name, kwargs in calls:
+        assert (kwargs['max_queue_size'], kwargs['workers'], kwargs['use_multiprocessing']) == (3, 4, True), name
+
+
+@pytest.mark.parametrize('make_input', [lambda seq: seq, lambda seq: _gen(seq)], ids=['Sequence', 'generator'])
+def test_generator_input_rejects_array_only_arguments(make_input):
+    model = _model()
+    model.compile('sgd', 'mse')
+    seq = Batches()
+    kind = type(make_input(seq)).__name__
+    with pytest.raises(ValueError, match=r'validation_split.*%s' % kind):
+        model.fit(make_input(seq), steps_per_epoch=4, validation_split=0.2, verbose=0)
+    with pytest.raises(ValueError, match=r'`fit\(y=\.\.\.\)`.*%s' % kind):
+        model.fit(make_input(seq), seq.y, steps_per_epoch=4, verbose=0)
+    with pytest.raises(ValueError, match=r'`fit\(sample_weight=\.\.\.\)`'):
+        model.fit(make_input(seq), steps_per_epoch=4, sample_weight=np.ones(20), verbose=0)
+    with pytest.raises(ValueError, match=r'`evaluate\(y=\.\.\.\)`.*%s' % kind):
+        model.evaluate(make_input(seq), seq.y, steps=4, verbose=0)
+    with pytest.raises(ValueError, match=r'`evaluate\(sample_weight=\.\.\.\)`'):
+        model.evaluate(make_input(seq), steps=4, sample_weight=np.ones(20), verbose=0)
+    history = model.fit(make_input(seq), steps_per_epoch=4, validation_split=0., verbose=0)
+    assert len(history.history['loss']) == 1
