@@ -6,6 +6,7 @@ it the build is deferred until the model is called on a tensor or fed data
 (`fit`, `predict`, ...), as in Keras 2.2.
 """
 import copy
+import warnings
 
 from .. import backend as K
 from ..utils.generic_utils import to_list
@@ -168,11 +169,48 @@ class Sequential(Model):
         return super(Sequential, self).compute_output_shape(input_shape)
 
     def predict_proba(self, x, batch_size=32, verbose=0):
-        """Probability predictions (the outputs, warned about if outside [0, 1])."""
-        return self.predict(x, batch_size, verbose)
+        """Probability predictions for the input samples (Keras 2.2).
+
+        Args:
+            x: input data, as for `predict`.
+            batch_size: number of samples per batch.
+            verbose: 0 or 1.
+
+        Returns:
+            The predictions, unchanged. A `UserWarning` is given when some of
+            them lie outside [0, 1], which means that the last layer does not
+            produce probabilities (as softmax or sigmoid would).
+
+        Example::
+
+            model = Sequential([Dense(3, input_dim=4, activation='softmax')])
+            probabilities = model.predict_proba(np.random.rand(2, 4))
+        """
+        preds = self.predict(x, batch_size, verbose)
+        outputs = preds if isinstance(preds, list) else [preds]
+        if any(out.size and (out.min() < 0. or out.max() > 1.) for out in outputs):
+            warnings.warn('Network returning invalid probability values. The last layer might not normalize '
+                          'predictions into probabilities (like softmax or sigmoid would).')
+        return preds
 
     def predict_classes(self, x, batch_size=32, verbose=0):
-        """Class predictions: argmax for several units, threshold 0.5 for one."""
+        """Class predictions for the input samples (Keras 2.2).
+
+        Args:
+            x: input data, as for `predict`.
+            batch_size: number of samples per batch.
+            verbose: 0 or 1.
+
+        Returns:
+            With several output units, the index of the largest output
+            (`argmax` over the last axis); with one unit, `int32` values of
+            `output > 0.5` (shape kept, ending in 1).
+
+        Example::
+
+            model = Sequential([Dense(1, input_dim=4, activation='sigmoid')])
+            labels = model.predict_classes(np.random.rand(2, 4))  # shape (2, 1)
+        """
         proba = self.predict(x, batch_size=batch_size, verbose=verbose)
         if proba.shape[-1] > 1:
             return proba.argmax(axis=-1)

@@ -325,3 +325,21 @@ def test_generator_input_rejects_array_only_arguments(make_input):
         model.evaluate(make_input(seq), steps=4, sample_weight=np.ones(20), verbose=0)
     history = model.fit(make_input(seq), steps_per_epoch=4, validation_split=0., verbose=0)
     assert len(history.history['loss']) == 1
+
+
+def test_predict_proba_warns_outside_unit_interval_and_predict_classes():
+    import warnings
+    x = np.array([[1., 2., 3.], [-1., -2., -3.]])
+    linear = _model(2)  # kernel all ones, no activation: outputs 6 and -6
+    with pytest.warns(UserWarning, match='invalid probability values'):
+        np.testing.assert_allclose(linear.predict_proba(x), [[6., 6.], [-6., -6.]], rtol=1e-6)
+    softmax = _model(2, 'softmax')
+    sigmoid = _model(1, 'sigmoid')
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        np.testing.assert_allclose(softmax.predict_proba(x), softmax.predict(x))
+        assert sigmoid.predict_proba(x).shape == (2, 1)
+    classes = sigmoid.predict_classes(x)
+    assert classes.dtype == np.int32 and classes.tolist() == [[1], [0]]
+    softmax.layers[0].set_weights([np.array([[1., 0.], [0., 1.], [0., 1.]]), np.zeros(2)])
+    assert softmax.predict_classes(np.array([[5., 0., 0.], [0., 1., 1.]])).tolist() == [0, 1]
