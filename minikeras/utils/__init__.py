@@ -1,5 +1,18 @@
-"""Utilities (`minikeras.utils`): serialization helpers and, as they land,
-`to_categorical`, `normalize`, `Progbar`, `Sequence`, `plot_model`."""
+"""Utilities (`minikeras.utils`).
+
+What this package exports:
+
+- serialization helpers: `CustomObjectScope`, `custom_object_scope`,
+  `get_custom_objects`, `serialize_keras_object`, `deserialize_keras_object`;
+- array helpers: `to_categorical`, `normalize`;
+- `Progbar`, the training progress bar;
+- data feeding for the generator loops: `Sequence`, `SequenceEnqueuer`,
+  `OrderedEnqueuer`, `GeneratorEnqueuer`;
+- model inspection: `count_params`, `print_summary`.
+
+The submodules `conv_utils`, `io_utils` and `test_utils` (`layer_test`) are
+imported by name. Keras 2's `plot_model` is not provided.
+"""
 from .generic_utils import (CustomObjectScope, custom_object_scope, deserialize_keras_object,  # noqa: F401
                             get_custom_objects, serialize_keras_object)
 from .np_utils import to_categorical, normalize  # noqa: F401
