@@ -1,9 +1,10 @@
-"""Convolution layers and the spatial helpers that go with them.
+"""Convolution layers, and (re-exported) the spatial helpers that go with them.
 
 Convolutions: `Conv1D` (padding 'valid', 'same' or 'causal'), `Conv2D`,
 `Conv3D`, `SeparableConv1D`, `SeparableConv2D`, `DepthwiseConv2D`,
-`Conv2DTranspose`, `Conv3DTranspose`. Spatial helpers: `Cropping1D/2D/3D`,
-`UpSampling1D/2D/3D`, `ZeroPadding1D/2D/3D`.
+`Conv2DTranspose`, `Conv3DTranspose`. The spatial helpers `Cropping1D/2D/3D`,
+`UpSampling1D/2D/3D`, `ZeroPadding1D/2D/3D` live in `convolutional_spatial.py`
+and are importable from here too, as in Keras 2.2.
 
 Every layer takes `data_format` ('channels_last': `(batch, *spatial, channels)`,
 'channels_first': `(batch, channels, *spatial)`; the default is
@@ -22,6 +23,8 @@ from .. import activations, constraints, initializers, regularizers
 from .. import backend as K
 from ..engine.base_layer import InputSpec, Layer
 from ..utils import conv_utils
+from .convolutional_spatial import (Cropping1D, Cropping2D, Cropping3D, UpSampling1D, UpSampling2D,  # noqa: F401
+                                    UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
 
 
 def _pop_tf_keras_keys(kwargs, layer_name, extra=()):
@@ -37,16 +40,6 @@ def _pop_tf_keras_keys(kwargs, layer_name, extra=()):
     for key in extra:
         kwargs.pop(key, None)
     return kwargs
-
-
-def _spatial_dims(input_shape, data_format, rank):
-    return list(input_shape[2:2 + rank]) if data_format == 'channels_first' else list(input_shape[1:1 + rank])
-
-
-def _with_spatial(input_shape, data_format, spatial, channels):
-    if data_format == 'channels_first':
-        return (input_shape[0], channels) + tuple(spatial)
-    return (input_shape[0],) + tuple(spatial) + (channels,)
 
 
 class _Conv(Layer):
@@ -123,7 +116,7 @@ class _Conv(Layer):
                              'got input shape %s' % (type(self).__name__, self.name, self._channel_axis,
                                                      self.data_format, input_shape))
         if check_spatial:
-            self._output_spatial(_spatial_dims(input_shape, self.data_format, self.rank))
+            self._output_spatial(conv_utils.spatial_dims(input_shape, self.data_format, self.rank))
         return int(input_dim)
 
     def _add_bias(self, size):
@@ -179,8 +172,8 @@ class _Conv(Layer):
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
-        spatial = self._output_spatial(_spatial_dims(input_shape, self.data_format, self.rank))
-        return _with_spatial(input_shape, self.data_format, spatial, self.filters)
+        spatial = self._output_spatial(conv_utils.spatial_dims(input_shape, self.data_format, self.rank))
+        return conv_utils.with_spatial(input_shape, self.data_format, spatial, self.filters)
 
     def get_config(self):
         config = {
@@ -336,12 +329,13 @@ class _ConvTranspose(object):
                 for n, s, k, p, d in zip(spatial, self.strides, self.kernel_size, pads, self.dilation_rate)]
 
     def call(self, inputs):
-        spatial_in = _spatial_dims(K.int_shape(inputs), self.data_format, self.rank)
+        spatial_in = conv_utils.spatial_dims(K.int_shape(inputs), self.data_format, self.rank)
         if None in spatial_in:
             raise ValueError('%s (%s): the spatial dimensions of the input must be known for a transposed '
                              'convolution in this backend; got input shape %s'
                              % (type(self).__name__, self.name, K.int_shape(inputs)))
-        output_shape = _with_spatial((None,), self.data_format, self._deconv_spatial(spatial_in), self.filters)
+        output_shape = conv_utils.with_spatial((None,), self.data_format, self._deconv_spatial(spatial_in),
+                                               self.filters)
         transpose = K.conv2d_transpose if self.rank == 2 else K.conv3d_transpose
         outputs = transpose(inputs, self.kernel, output_shape, strides=self.strides, padding=self.padding,
                             data_format=self.data_format, dilation_rate=self.dilation_rate)
@@ -349,8 +343,8 @@ class _ConvTranspose(object):
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
-        spatial = self._deconv_spatial(_spatial_dims(input_shape, self.data_format, self.rank))
-        return _with_spatial(input_shape, self.data_format, spatial, self.filters)
+        spatial = self._deconv_spatial(conv_utils.spatial_dims(input_shape, self.data_format, self.rank))
+        return conv_utils.with_spatial(input_shape, self.data_format, spatial, self.filters)
 
 
 class Conv2DTranspose(_ConvTranspose, Conv2D):
@@ -654,8 +648,8 @@ class DepthwiseConv2D(Conv2D):
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
         channels = input_shape[self._channel_axis]
-        spatial = self._output_spatial(_spatial_dims(input_shape, self.data_format, 2))
-        return _with_spatial(input_shape, self.data_format, spatial,
+        spatial = self._output_spatial(conv_utils.spatial_dims(input_shape, self.data_format, 2))
+        return conv_utils.with_spatial(input_shape, self.data_format, spatial,
                              None if channels is None else channels * self.depth_multiplier)
 
     def get_config(self):
@@ -667,343 +661,6 @@ class DepthwiseConv2D(Conv2D):
         config['depthwise_regularizer'] = regularizers.serialize(self.depthwise_regularizer)
         config['depthwise_constraint'] = constraints.serialize(self.depthwise_constraint)
         return config
-
-
-# Upsampling ---------------------------------------------------------------------------------------------
-class UpSampling1D(Layer):
-    """Repeats each time step `size` times: `(batch, steps, features)` -> `(batch, steps * size, features)`.
-
-    Args:
-        size: int, the upsampling factor.
-
-    Example::
-
-        UpSampling1D(2)   # [[a], [b]] -> [[a], [a], [b], [b]]
-    """
-
-    def __init__(self, size=2, **kwargs):
-        super(UpSampling1D, self).__init__(**kwargs)
-        self.size = conv_utils.normalize_tuple(size, 1, 'size')[0]
-        if self.size < 1:
-            raise ValueError('UpSampling1D (%s): `size` must be a positive int; got %r' % (self.name, size))
-        self.input_spec = InputSpec(ndim=3)
-
-    def compute_output_shape(self, input_shape):
-        size = self.size * input_shape[1] if input_shape[1] is not None else None
-        return (input_shape[0], size, input_shape[2])
-
-    def call(self, inputs):
-        return K.repeat_elements(inputs, self.size, axis=1)
-
-    def get_config(self):
-        config = {'size': self.size}
-        base_config = super(UpSampling1D, self).get_config()
-        return dict(list(base_config.items()) + list(config.items()))
-
-
-class UpSampling2D(Layer):
-    """Upsamples rows and columns by integer factors.
-
-    Args:
-        size: int or tuple of 2 ints (row and column factors).
-        data_format: 'channels_last' or 'channels_first'.
-        interpolation: 'nearest' (repeat pixels) or 'bilinear' (Keras 2.2 /
-            TF1 geometry: output pixel i samples input coordinate i / factor).
-
-    Example::
-
-        UpSampling2D((2, 3))   # (None, 4, 4, 8) -> (None, 8, 12, 8)
-    """
-
-    def __init__(self, size=(2, 2), data_format=None, interpolation='nearest', **kwargs):
-        super(UpSampling2D, self).__init__(**kwargs)
-        self.data_format = conv_utils.normalize_data_format(data_format)
-        self.size = conv_utils.normalize_tuple(size, 2, 'size')
-        if any(s < 1 for s in self.size):
-            raise ValueError('UpSampling2D (%s): `size` must be positive; got %r' % (self.name, size))
-        if interpolation not in ('nearest', 'bilinear'):
-            raise ValueError('UpSampling2D (%s): `interpolation` must be "nearest" or "bilinear"; got %r'
-                             % (self.name, interpolation))
-        self.interpolation = interpolation
-        self.input_spec = InputSpec(ndim=4)
-
-    def compute_output_shape(self, input_shape):
-        spatial = [None if n is None else n * s
-                   for n, s in zip(_spatial_dims(input_shape, self.data_format, 2), self.size)]
-        channels = input_shape[1] if self.data_format == 'channels_first' else input_shape[3]
-        return _with_spatial(tuple(input_shape), self.data_format, spatial, channels)
-
-    def call(self, inputs):
-        return K.resize_images(inputs, self.size[0], self.size[1], self.data_format,
-                               interpolation=self.interpolation)
-
-    def get_config(self):
-        config = {'size': self.size, 'data_format': self.data_format, 'interpolation': self.interpolation}
-        base_config = super(UpSampling2D, self).get_config()
-        return dict(list(base_config.items()) + list(config.items()))
-
-
-class UpSampling3D(Layer):
-    """Upsamples the three spatial axes by integer factors (nearest neighbour).
-
-    Args:
-        size: int or tuple of 3 ints.
-        data_format: 'channels_last' or 'channels_first'.
-
-    Example::
-
-        UpSampling3D((1, 2, 2))   # (None, 2, 2, 3, 1) -> (None, 2, 4, 6, 1)
-    """
-
-    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
-        super(UpSampling3D, self).__init__(**kwargs)
-        self.data_format = conv_utils.normalize_data_format(data_format)
-        self.size = conv_utils.normalize_tuple(size, 3, 'size')
-        if any(s < 1 for s in self.size):
-            raise ValueError('UpSampling3D (%s): `size` must be positive; got %r' % (self.name, size))
-        self.input_spec = InputSpec(ndim=5)
-
-    def compute_output_shape(self, input_shape):
-        spatial = [None if n is None else n * s
-                   for n, s in zip(_spatial_dims(input_shape, self.data_format, 3), self.size)]
-        channels = input_shape[1] if self.data_format == 'channels_first' else input_shape[4]
-        return _with_spatial(tuple(input_shape), self.data_format, spatial, channels)
-
-    def call(self, inputs):
-        return K.resize_volumes(inputs, self.size[0], self.size[1], self.size[2], self.data_format)
-
-    def get_config(self):
-        config = {'size': self.size, 'data_format': self.data_format}
-        base_config = super(UpSampling3D, self).get_config()
-        return dict(list(base_config.items()) + list(config.items()))
-
-
-# Zero padding and cropping -----------------------------------------------------------------------------
-def _normalize_pairs(value, rank, name, layer_name):
-    """int -> ((v, v),) * rank; (a, b, ...) -> ((a, a), (b, b), ...); ((a, b), ...) kept; all ints >= 0."""
-    message = ('%s: `%s` must be an int, a tuple of %d ints or a tuple of %d tuples of 2 ints; got %r'
-               % (layer_name, name, rank, rank, value))
-    if isinstance(value, (int,)) and not isinstance(value, bool):
-        pairs = ((int(value), int(value)),) * rank
-    else:
-        try:
-            items = tuple(value)
-        except TypeError:
-            raise ValueError(message)
-        if len(items) != rank:
-            raise ValueError(message)
-        pairs = []
-        for item in items:
-            if isinstance(item, int) and not isinstance(item, bool):
-                pairs.append((int(item), int(item)))
-            else:
-                try:
-                    pairs.append(conv_utils.normalize_tuple(item, 2, name))
-                except ValueError:
-                    raise ValueError(message)
-        pairs = tuple(pairs)
-    if any(v < 0 for pair in pairs for v in pair):
-        raise ValueError('%s: `%s` entries must be >= 0; got %r' % (layer_name, name, value))
-    return pairs
-
-
-class _ZeroPadding(Layer):
-    """Base of `ZeroPadding1D/2D/3D`: pads the spatial axes with zeros."""
-
-    rank = None
-
-    def __init__(self, padding, data_format=None, **kwargs):
-        super(_ZeroPadding, self).__init__(**kwargs)
-        label = '%s (%s)' % (type(self).__name__, self.name)
-        self.data_format = conv_utils.normalize_data_format(data_format)
-        if self.rank == 1:
-            self.padding = conv_utils.normalize_tuple(padding, 2, 'padding')
-            if any(p < 0 for p in self.padding):
-                raise ValueError('%s: `padding` entries must be >= 0; got %r' % (label, padding))
-        else:
-            self.padding = _normalize_pairs(padding, self.rank, 'padding', label)
-        self.input_spec = InputSpec(ndim=self.rank + 2)
-
-    def _pairs(self):
-        return (self.padding,) if self.rank == 1 else self.padding
-
-    def compute_output_shape(self, input_shape):
-        input_shape = tuple(input_shape)
-        spatial = [None if n is None else n + a + b
-                   for n, (a, b) in zip(_spatial_dims(input_shape, self.data_format, self.rank), self._pairs())]
-        channels = input_shape[1] if self.data_format == 'channels_first' else input_shape[-1]
-        return _with_spatial(input_shape, self.data_format, spatial, channels)
-
-    def call(self, inputs):
-        pads = [(0, 0)] + [tuple(p) for p in self._pairs()]
-        if self.data_format == 'channels_first':
-            pads.insert(1, (0, 0))
-        else:
-            pads.append((0, 0))
-        return K.pad(inputs, pads)
-
-    def get_config(self):
-        config = {'padding': self.padding, 'data_format': self.data_format}
-        base_config = super(_ZeroPadding, self).get_config()
-        return dict(list(base_config.items()) + list(config.items()))
-
-
-class ZeroPadding1D(_ZeroPadding):
-    """Pads a sequence with zero time steps: `(batch, steps, features)` -> `(batch, left + steps + right, features)`.
-
-    Args:
-        padding: int (both sides) or tuple of 2 ints `(left, right)`.
-
-    Example::
-
-        ZeroPadding1D((1, 2))   # (None, 4, 3) -> (None, 7, 3)
-    """
-
-    rank = 1
-
-    def __init__(self, padding=1, **kwargs):
-        super(ZeroPadding1D, self).__init__(padding, data_format='channels_last', **kwargs)
-
-    def get_config(self):
-        config = super(ZeroPadding1D, self).get_config()
-        config.pop('data_format')
-        return config
-
-
-class ZeroPadding2D(_ZeroPadding):
-    """Adds rows and columns of zeros at the top, bottom, left and right of images.
-
-    Args:
-        padding: int (all sides), tuple of 2 ints `(rows, cols)` (symmetric), or
-            `((top, bottom), (left, right))`.
-        data_format: 'channels_last' or 'channels_first'.
-
-    Example::
-
-        ZeroPadding2D(((1, 0), (2, 1)))   # (None, 3, 3, 2) -> (None, 4, 6, 2)
-    """
-
-    rank = 2
-
-    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
-        super(ZeroPadding2D, self).__init__(padding, data_format=data_format, **kwargs)
-
-
-class ZeroPadding3D(_ZeroPadding):
-    """Zero padding of the three spatial axes of volumes.
-
-    Args:
-        padding: int, tuple of 3 ints (symmetric), or 3 `(before, after)` pairs.
-        data_format: 'channels_last' or 'channels_first'.
-    """
-
-    rank = 3
-
-    def __init__(self, padding=(1, 1, 1), data_format=None, **kwargs):
-        super(ZeroPadding3D, self).__init__(padding, data_format=data_format, **kwargs)
-
-
-class _Cropping(Layer):
-    """Base of `Cropping1D/2D/3D`: removes entries at both ends of the spatial axes."""
-
-    rank = None
-
-    def __init__(self, cropping, data_format=None, **kwargs):
-        super(_Cropping, self).__init__(**kwargs)
-        label = '%s (%s)' % (type(self).__name__, self.name)
-        self.data_format = conv_utils.normalize_data_format(data_format)
-        if self.rank == 1:
-            self.cropping = conv_utils.normalize_tuple(cropping, 2, 'cropping')
-            if any(c < 0 for c in self.cropping):
-                raise ValueError('%s: `cropping` entries must be >= 0; got %r' % (label, cropping))
-        else:
-            self.cropping = _normalize_pairs(cropping, self.rank, 'cropping', label)
-        self.input_spec = InputSpec(ndim=self.rank + 2)
-
-    def _pairs(self):
-        return (self.cropping,) if self.rank == 1 else self.cropping
-
-    def compute_output_shape(self, input_shape):
-        input_shape = tuple(input_shape)
-        spatial = []
-        for axis, (n, (a, b)) in enumerate(zip(_spatial_dims(input_shape, self.data_format, self.rank),
-                                               self._pairs())):
-            if n is not None and a + b >= n:
-                raise ValueError('%s (%s): cropping %s removes all %d entries of spatial axis %d (input shape %s)'
-                                 % (type(self).__name__, self.name, self.cropping, n, axis, input_shape))
-            spatial.append(None if n is None else n - a - b)
-        channels = input_shape[1] if self.data_format == 'channels_first' else input_shape[-1]
-        return _with_spatial(input_shape, self.data_format, spatial, channels)
-
-    def call(self, inputs):
-        self.compute_output_shape(K.int_shape(inputs))  # validates the sizes
-        index = [slice(a, -b if b else None) for a, b in self._pairs()]
-        full = slice(None)
-        if self.data_format == 'channels_first':
-            index = [full, full] + index
-        else:
-            index = [full] + index + [full]
-        return inputs[tuple(index)]
-
-    def get_config(self):
-        config = {'cropping': self.cropping, 'data_format': self.data_format}
-        base_config = super(_Cropping, self).get_config()
-        return dict(list(base_config.items()) + list(config.items()))
-
-
-class Cropping1D(_Cropping):
-    """Crops a sequence along the time axis.
-
-    Args:
-        cropping: int (both ends) or tuple of 2 ints `(start, end)`.
-
-    Example::
-
-        Cropping1D((1, 2))   # (None, 7, 3) -> (None, 4, 3)
-    """
-
-    rank = 1
-
-    def __init__(self, cropping=(1, 1), **kwargs):
-        super(Cropping1D, self).__init__(cropping, data_format='channels_last', **kwargs)
-
-    def get_config(self):
-        config = super(Cropping1D, self).get_config()
-        config.pop('data_format')
-        return config
-
-
-class Cropping2D(_Cropping):
-    """Crops rows and columns of images.
-
-    Args:
-        cropping: int (all sides), tuple of 2 ints (symmetric rows, cols) or
-            `((top_crop, bottom_crop), (left_crop, right_crop))`.
-        data_format: 'channels_last' or 'channels_first'.
-
-    Example::
-
-        Cropping2D(((2, 2), (4, 4)), input_shape=(28, 28, 3))   # -> (None, 24, 20, 3)
-    """
-
-    rank = 2
-
-    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
-        super(Cropping2D, self).__init__(cropping, data_format=data_format, **kwargs)
-
-
-class Cropping3D(_Cropping):
-    """Crops the three spatial axes of volumes.
-
-    Args:
-        cropping: int, tuple of 3 ints (symmetric) or 3 `(start, end)` pairs.
-        data_format: 'channels_last' or 'channels_first'.
-    """
-
-    rank = 3
-
-    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
-        super(Cropping3D, self).__init__(cropping, data_format=data_format, **kwargs)
 
 
 # Aliases (Keras 2.2) ---------------------------------------------------------------------------------------

@@ -9,12 +9,10 @@ import numpy as np
 
 from .. import activations
 from .. import backend as K
-from .. import constraints
-from .. import initializers
-from .. import regularizers
 from ..engine.base_layer import InputSpec, Layer
 from ..utils import conv_utils
-from .recurrent import RNN, _ELEMENTWISE, _dropout_masks, _init_array, _RecurrentCell, _uses_lp
+from .recurrent import RNN, _CellLayer
+from .recurrent_cells import _ELEMENTWISE, _init_array, _RecurrentCell
 
 __all__ = ['ConvLSTM2DCell', 'ConvLSTM2D']
 
@@ -161,14 +159,14 @@ class ConvLSTM2DCell(_RecurrentCell):
         return config
 
 
-_CELL_ATTRS = ('filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'activation',
+_CONV_CELL_ATTRS = ('filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'activation',
                'recurrent_activation', 'use_bias', 'kernel_initializer', 'recurrent_initializer',
                'bias_initializer', 'unit_forget_bias', 'kernel_regularizer', 'recurrent_regularizer',
                'bias_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint', 'dropout',
                'recurrent_dropout')
 
 
-class ConvLSTM2D(RNN):
+class ConvLSTM2D(_CellLayer):
     """Convolutional LSTM over `(batch, time, rows, cols, channels)` inputs
     (or `(batch, time, channels, rows, cols)` with `channels_first`).
 
@@ -187,6 +185,7 @@ class ConvLSTM2D(RNN):
         model.add(ConvLSTM2D(40, (3, 3), padding='same', return_sequences=True,
                              input_shape=(None, 40, 40, 1)))
     """
+    _cell_attrs = _CONV_CELL_ATTRS
     _cell_name_scope = False  # weights are 'conv_lstm2d/kernel', as tf_keras names them
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding='valid', data_format=None,
@@ -207,15 +206,10 @@ class ConvLSTM2D(RNN):
                               bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
                               recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
                               dropout=dropout, recurrent_dropout=recurrent_dropout, dtype=kwargs.get('dtype'))
-        RNN.__init__(self, cell, return_sequences=return_sequences, return_state=return_state,
-                     go_backwards=go_backwards, stateful=stateful, **kwargs)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
+        _CellLayer.__init__(self, cell, activity_regularizer=activity_regularizer,
+                            return_sequences=return_sequences, return_state=return_state,
+                            go_backwards=go_backwards, stateful=stateful, **kwargs)
         self.input_spec = [InputSpec(ndim=5)]
-
-    def __getattr__(self, name):
-        if name in _CELL_ATTRS and 'cell' in self.__dict__:
-            return getattr(self.__dict__['cell'], name)
-        raise AttributeError('%r object has no attribute %r' % (type(self).__name__, name))
 
     def _temporal_input_dim(self):
         return False
@@ -269,18 +263,9 @@ class ConvLSTM2D(RNN):
         initial = cell.input_conv(initial, K.zeros(tuple(shape)), padding=cell.padding)
         return [initial, initial]
 
-    def call(self, inputs, mask=None, training=None, initial_state=None, constants=None):
-        return RNN.call(self, inputs, mask=mask, training=training, initial_state=initial_state)
-
     def get_config(self):
-        config = self.cell.get_config()
-        for key in ('name', 'trainable', 'dtype', 'batch_input_shape'):
-            config.pop(key, None)
-        config['activity_regularizer'] = regularizers.serialize(self.activity_regularizer)
-        base = RNN.get_config(self)
-        del base['cell']
-        del base['unroll']
-        config.update(base)
+        config = _CellLayer.get_config(self)
+        del config['unroll']
         return config
 
     @classmethod

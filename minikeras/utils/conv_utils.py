@@ -178,3 +178,21 @@ def deconv_length(dim_size, stride_size, kernel_size, padding, output_padding, d
     else:
         raise ValueError('deconv_length: padding %r is not supported' % padding)
     return (dim_size - 1) * stride_size + extent - 2 * pad + output_padding
+
+
+def spatial_dims(input_shape, data_format, rank):
+    """The `rank` spatial lengths of a `(batch, ...)` shape, as a list.
+
+    Example::
+
+        >>> spatial_dims((None, 3, 28, 28), 'channels_first', 2)
+        [28, 28]
+    """
+    return list(input_shape[2:2 + rank]) if data_format == 'channels_first' else list(input_shape[1:1 + rank])
+
+
+def with_spatial(input_shape, data_format, spatial, channels):
+    """The shape `(batch, *spatial, channels)` (or channels first) with the batch size of `input_shape`."""
+    if data_format == 'channels_first':
+        return (input_shape[0], channels) + tuple(spatial)
+    return (input_shape[0],) + tuple(spatial) + (channels,)

@@ -1,0 +1,102 @@
+"""Optimizers: the Keras 2.2 update rules on backend variables.
+
+Every optimizer turns a loss and a list of parameters into a list of backend
+updates (`K.update(...)` tensors or `(variable, value)` pairs) that
+`K.function(..., updates=...)` applies after each step::
+
+    opt = Adam(lr=0.001)
+    updates = opt.get_updates(loss=loss, params=params)
+    train = K.function(inputs, [loss], updates=updates)
+
+The base class `Optimizer` does the bookkeeping shared by all rules: the
+`iterations` counter, the learning-rate variable and its time-based decay,
+gradient clipping (`clipnorm` with one global norm, then `clipvalue`, the
+Keras 2.2 order), parameter constraints, the state list `weights` in the
+Keras 2.2.4 order, `get_weights`/`set_weights` and the config. A built-in
+optimizer only writes its rule in three hooks:
+
+* `create_slots(params)`: the state variables, as one list per slot kind;
+* `prepare(lr)`: scalar tensors computed once per step (e.g. Adam's `lr_t`);
+* `update_step(param, grad, slots, hyper)`: the new parameter and new slots.
+
+A user optimizer may use the same hooks, or override `get_updates(loss,
+params)` entirely, as Keras 2 optimizers are written (see docs/optimizers.md).
+The Keras 2.0 call order `get_updates(params, constraints, loss)` is still
+accepted by every optimizer, including subclasses.
+
+Layout: `base.py` (the `Optimizer` bookkeeping, `clip_norm`), `rules.py` (the
+update rules); this module holds the registry (`serialize`, `deserialize`,
+`get`) and the public names, importable as `minikeras.optimizers.Adam`.
+"""
+import six
+
+from ..utils.generic_utils import deserialize_keras_object, get_custom_objects, serialize_keras_object
+from .base import Optimizer, clip_norm
+from .rules import SGD, Adadelta, Adagrad, Adam, Adamax, Ftrl, Nadam, RMSprop
+
+__all__ = ['Optimizer', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam', 'Ftrl',
+           'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamax', 'nadam', 'ftrl',
+           'clip_norm', 'serialize', 'deserialize', 'get']
+
+# Aliases (Keras 2 lower-case names).
+sgd = SGD
+rmsprop = RMSprop
+adagrad = Adagrad
+adadelta = Adadelta
+adam = Adam
+adamax = Adamax
+nadam = Nadam
+ftrl = Ftrl
+
+_ALL_CLASSES = {'sgd': SGD, 'rmsprop': RMSprop, 'adagrad': Adagrad, 'adadelta': Adadelta, 'adam': Adam,
+                'adamax': Adamax, 'nadam': Nadam, 'ftrl': Ftrl}
+
+
+# --------------------------------------------------------------------------------------------
+# Registry
+# --------------------------------------------------------------------------------------------
+def serialize(optimizer):
+    """`{'class_name': ..., 'config': ...}` of an optimizer."""
+    return serialize_keras_object(optimizer)
+
+
+def deserialize(config, custom_objects=None):
+    """Creates an optimizer from `{'class_name': ..., 'config': ...}`.
+
+    Built-in class names match case-insensitively (`'adam'`, `'Adam'`,
+    `'ADAM'`); user classes are found in `custom_objects` or the global
+    custom object scope, and take precedence over a built-in of the same name.
+
+    Raises:
+        ValueError: unknown class name or malformed config.
+    """
+    if not isinstance(config, dict) or 'class_name' not in config:
+        raise ValueError('Could not interpret optimizer config %r (expected a dict with "class_name" and '
+                         '"config")' % (config,))
+    config = dict(config)
+    config.setdefault('config', {})
+    name = config['class_name']
+    custom = custom_objects or {}
+    if name not in custom and name not in get_custom_objects() and str(name).lower() in _ALL_CLASSES:
+        config['class_name'] = str(name).lower()
+    return deserialize_keras_object(config, module_objects=_ALL_CLASSES, custom_objects=custom_objects,
+                                    printable_module_name='optimizer')
+
+
+def get(identifier):
+    """Resolves an optimizer identifier.
+
+    Args:
+        identifier: an `Optimizer` instance (returned unchanged), a name such
+            as `'adam'` (default arguments), or a config dict.
+
+    Raises:
+        ValueError: the identifier cannot be interpreted.
+    """
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, six.string_types):
+        return deserialize({'class_name': str(identifier), 'config': {}})
+    raise ValueError('Could not interpret optimizer identifier: ' + str(identifier))
