@@ -88,6 +88,23 @@ def hinge(y_true, y_pred):
     return K.mean(K.maximum(1. - y_true * y_pred, 0.), axis=-1)
 
 
+def _signed_labels(y_true):
+    """Labels given in {0, 1} mapped to {-1, 1}, other labels unchanged: what the
+    tf_keras hinge losses do first (Keras 2.2.4's functions do not)."""
+    is_binary = K.all(K.logical_or(K.equal(y_true, 0.), K.equal(y_true, 1.)))
+    return K.switch(is_binary, 2. * y_true - 1., y_true)
+
+
+def _tf_keras_hinge(y_true, y_pred):
+    """`hinge` after mapping {0, 1} labels to {-1, 1} (the tf_keras class semantics)."""
+    return hinge(_signed_labels(_match_dtype(y_true, y_pred)), y_pred)
+
+
+def _tf_keras_squared_hinge(y_true, y_pred):
+    """`squared_hinge` after mapping {0, 1} labels to {-1, 1} (tf_keras class semantics)."""
+    return squared_hinge(_signed_labels(_match_dtype(y_true, y_pred)), y_pred)
+
+
 def categorical_hinge(y_true, y_pred):
     """`max(0, max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1)` per sample."""
     y_true = _match_dtype(y_true, y_pred)
@@ -341,8 +358,9 @@ CategoricalCrossentropy = _wrapper_class('CategoricalCrossentropy', categorical_
 SparseCategoricalCrossentropy = _wrapper_class('SparseCategoricalCrossentropy', sparse_categorical_crossentropy,
                                                'sparse_categorical_crossentropy',
                                                [('from_logits', False), ('axis', -1)])
-Hinge = _wrapper_class('Hinge', hinge, 'hinge')
-SquaredHinge = _wrapper_class('SquaredHinge', squared_hinge, 'squared_hinge')
+# The classes are tf_keras API (Keras 2.2 had none), so they follow tf_keras.
+Hinge = _wrapper_class('Hinge', _tf_keras_hinge, 'hinge')
+SquaredHinge = _wrapper_class('SquaredHinge', _tf_keras_squared_hinge, 'squared_hinge')
 CategoricalHinge = _wrapper_class('CategoricalHinge', categorical_hinge, 'categorical_hinge')
 LogCosh = _wrapper_class('LogCosh', logcosh, 'log_cosh')
 Huber = _wrapper_class('Huber', huber, 'huber_loss', [('delta', 1.0)])

@@ -504,8 +504,9 @@ MeanAbsolutePercentageError = _mean_wrapper_class('MeanAbsolutePercentageError',
                                                   'mean_absolute_percentage_error')
 MeanSquaredLogarithmicError = _mean_wrapper_class('MeanSquaredLogarithmicError', mean_squared_logarithmic_error,
                                                   'mean_squared_logarithmic_error')
-Hinge = _mean_wrapper_class('Hinge', hinge, 'hinge')
-SquaredHinge = _mean_wrapper_class('SquaredHinge', squared_hinge, 'squared_hinge')
+# Metric classes follow tf_keras, which maps {0, 1} labels to {-1, 1} for hinges.
+Hinge = _mean_wrapper_class('Hinge', losses_module._tf_keras_hinge, 'hinge')
+SquaredHinge = _mean_wrapper_class('SquaredHinge', losses_module._tf_keras_squared_hinge, 'squared_hinge')
 CategoricalHinge = _mean_wrapper_class('CategoricalHinge', categorical_hinge, 'categorical_hinge')
 LogCoshError = _mean_wrapper_class('LogCoshError', logcosh, 'logcosh')
 Poisson = _mean_wrapper_class('Poisson', poisson, 'poisson')

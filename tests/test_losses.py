@@ -133,3 +133,14 @@ def test_custom_and_unknown():
         losses.get('mean_sqared_error')
     with pytest.raises(ValueError, match='Could not interpret'):
         losses.get(12)
+
+
+def test_tf_keras_hinge_classes_map_01_labels_while_functions_keep_keras_224():
+    y_true = K.constant([[0., 1., 1.]])
+    y_pred = K.constant([[0.3, -0.2, 0.9]])
+    np.testing.assert_allclose(K.eval(losses.Hinge()(y_true, y_pred)), (1.3 + 1.2 + 0.1) / 3, rtol=1e-6)
+    np.testing.assert_allclose(K.eval(losses.SquaredHinge()(y_true, y_pred)), (1.69 + 1.44 + 0.01) / 3, rtol=1e-6)
+    np.testing.assert_allclose(K.eval(losses.hinge(y_true, y_pred)), [(1.0 + 1.2 + 0.1) / 3], rtol=1e-6)
+    signed = K.constant([[-1., 1., 1.]])
+    np.testing.assert_allclose(K.eval(losses.Hinge()(signed, y_pred)), K.eval(losses.hinge(signed, y_pred))[0],
+                               rtol=1e-6)

@@ -198,3 +198,12 @@ def test_custom_stateful_metric():
     m.update_state([1, 1, 1, 1], [0, 1, 1, 0])
     assert float(m.result()) == 3.
     assert m.has_symbolic_update
+
+
+def test_hinge_metric_classes_follow_tf_keras_label_mapping():
+    m = metrics.Hinge()
+    m.update_state(np.array([[0., 1., 1.]]), np.array([[0.3, -0.2, 0.9]]))
+    np.testing.assert_allclose(float(np.asarray(m.result())), (1.3 + 1.2 + 0.1) / 3, rtol=1e-6)
+    s = metrics.SquaredHinge()
+    s.update_state(np.array([[0., 1., 1.]]), np.array([[0.3, -0.2, 0.9]]))
+    np.testing.assert_allclose(float(np.asarray(s.result())), (1.69 + 1.44 + 0.01) / 3, rtol=1e-6)
