@@ -101,3 +101,79 @@ def test_shape_check_catches_wrong_compute_output_shape():
 def test_config_round_trip_is_checked():
     with pytest.raises(TypeError):
         layer_test(NoFromConfig, kwargs={'factor': 2.}, input_shape=(3, 2))
+
+
+# --- several inputs ------------------------------------------------------------------
+
+class WrongSecondInputGradient(Layer):
+    """a + b whose gradient w.r.t. `b` is cut in half."""
+
+    def call(self, inputs):
+        a, b = inputs
+        return a + 0.5 * b + 0.5 * K.stop_gradient(b)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+
+@pytest.mark.parametrize('layer_cls,kwargs', [(layers.Add, {}), (layers.Concatenate, {'axis': 1}),
+                                              (layers.Dot, {'axes': 1})])
+def test_several_inputs_from_shapes(layer_cls, kwargs):
+    out = layer_test(layer_cls, kwargs=kwargs, input_shape=[(None, 3), (None, 3)])
+    assert out.ndim == 2
+    out = layer_test(layer_cls, kwargs=kwargs, input_shape=[(4, 3), (4, 3)], input_dtype=['float64', 'float64'],
+                     fixed_batch_size=True)
+    assert out.shape[0] == 4 and out.dtype == np.float64
+
+
+def test_several_inputs_from_data_returns_functional_output():
+    a, b = np.random.rand(3, 2).astype('float32'), np.random.rand(3, 2).astype('float32')
+    out = layer_test(layers.Subtract, input_data=[a, b], expected_output=a - b)
+    np.testing.assert_allclose(out, a - b, rtol=1e-6)
+    with pytest.raises(AssertionError, match='Subtract output'):
+        layer_test(layers.Subtract, input_data=[a, b], expected_output=a + b)
+
+
+def test_several_inputs_gradient_check_names_the_input():
+    with pytest.raises(AssertionError, match='gradient check failed for input 1'):
+        layer_test(WrongSecondInputGradient, input_shape=[(3, 2), (3, 2)])
+
+
+def test_several_inputs_shape_check():
+    class BadConcat(layers.Concatenate):
+        def compute_output_shape(self, input_shape):
+            return input_shape[0]
+
+    with pytest.raises(AssertionError, match='compute_output_shape'):
+        layer_test(BadConcat, input_shape=[(3, 2), (3, 2)])
+
+
+def test_mismatched_input_lists():
+    with pytest.raises(ValueError, match='2 input arrays, 3 input shapes'):
+        layer_test(layers.Add, input_data=[np.ones((2, 3))] * 2, input_shape=[(2, 3)] * 3)
+    with pytest.raises(ValueError, match='1 input dtypes for 2 input shapes'):
+        layer_test(layers.Add, input_shape=[(2, 3)] * 2, input_dtype=['float32'])
+
+
+# --- construction with weights= -------------------------------------------------------
+
+class DropsInitialWeights(layers.Dense):
+    """A Dense that takes `weights` through **kwargs but never uses it."""
+
+    def __init__(self, units, **kwargs):
+        kwargs.pop('weights', None)
+        super(DropsInitialWeights, self).__init__(units, **kwargs)
+
+
+def test_construction_with_weights_is_checked_for_kwargs_layers():
+    layer_test(layers.Dense, kwargs={'units': 2}, input_shape=(3, 4))  # takes `weights` through **kwargs
+    with pytest.raises(AssertionError, match='after construction with weights='):
+        layer_test(DropsInitialWeights, kwargs={'units': 2}, input_shape=(3, 4))
+
+
+def test_given_weights_are_kept_and_checked():
+    kernel, bias = np.arange(8, dtype='float32').reshape(4, 2), np.array([1., -1.], 'float32')
+    x = np.random.rand(3, 4).astype('float32')
+    out = layer_test(layers.Dense, kwargs={'units': 2, 'weights': [kernel, bias]}, input_data=x,
+                     expected_output=x.dot(kernel) + bias)
+    np.testing.assert_allclose(out, x.dot(kernel) + bias, rtol=1e-5)

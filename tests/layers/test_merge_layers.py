@@ -1,9 +1,10 @@
 """Merge layers: fixtures (driven as the conformance checker does), shapes, broadcasting
 of different ranks, masks, configs, functional forms, numeric gradients and errors.
 
-`layer_test` takes a single input, so the multi-input checks it would do
-(shape vs `compute_output_shape`, config round trip at model level, numeric
-gradients) are made here with `check_merge_layer`.
+Every merge layer also goes through the shared `layer_test` with a list of
+inputs (shape vs `compute_output_shape`, weights, config round trips at layer
+and model level through JSON, HDF5 save/load, numeric gradients w.r.t. every
+input), and its output is compared with a numpy reference.
 """
 import json
 
@@ -14,6 +15,7 @@ import minikeras
 from minikeras import backend as K
 from minikeras import layers
 from minikeras.models import Model
+from minikeras.utils.test_utils import layer_test
 from keras2_fixtures import assert_close, case_names, load_case
 
 MERGE_CLASSES = {'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot'}
@@ -44,60 +46,6 @@ def test_merge_fixture(name):
         assert_close(g, arrays['dx%d' % i], meta['tol'], factor=2, what='%s dx%d' % (name, i))
 
 
-def _numeric_input_gradients(layer_cls, kwargs, data, eps=1e-6, seed=0):
-    """float64 central differences of sum(output * r) w.r.t. every entry of every input,
-    compared with K.gradients."""
-    old = K.floatx()
-    K.set_floatx('float64')
-    try:
-        data = [d.astype('float64') for d in data]
-        inputs = [layers.Input(shape=d.shape[1:], dtype='float64') for d in data]
-        out = layer_cls(**kwargs)(inputs)
-        r = K.constant(np.random.RandomState(seed).standard_normal(data[0].shape[:1] + K.int_shape(out)[1:]),
-                       dtype='float64')
-        loss = K.sum(out * r)
-        analytic = K.function(inputs, K.gradients(loss, inputs))(data)
-        f_loss = K.function(inputs, [loss])
-        for i, d in enumerate(data):
-            for pos in np.ndindex(*d.shape):
-                plus = [x.copy() for x in data]
-                minus = [x.copy() for x in data]
-                plus[i][pos] += eps
-                minus[i][pos] -= eps
-                numeric = (f_loss(plus)[0] - f_loss(minus)[0]) / (2 * eps)
-                assert abs(numeric - analytic[i][pos]) <= 1e-5 * max(1.0, abs(numeric)), \
-                    '%s input %d at %s: K.gradients %r, central difference %r' % (
-                        layer_cls.__name__, i, pos, analytic[i][pos], numeric)
-    finally:
-        K.set_floatx(old)
-
-
-def check_merge_layer(layer_cls, kwargs, shapes, reference):
-    """The `layer_test` checks for a multi-input layer: output shape vs
-    `compute_output_shape`, values vs a numpy `reference`, model config round
-    trip, layer config round trip, and a numeric gradient check."""
-    rng = np.random.RandomState(3)
-    data = [rng.standard_normal(s).astype('float32') for s in shapes]
-    inputs = [layers.Input(shape=s[1:]) for s in shapes]
-    layer = layer_cls(**kwargs)
-    out = layer(inputs)
-    model = Model(inputs, out)
-    y = model.predict(data)
-    expected_shape = layer.compute_output_shape([(None,) + tuple(s[1:]) for s in shapes])
-    assert len(expected_shape) == y.ndim
-    assert all(e is None or e == a for e, a in zip(expected_shape, y.shape)), (expected_shape, y.shape)
-    assert K.int_shape(out)[1:] == y.shape[1:]
-    np.testing.assert_allclose(y, reference(*data), rtol=1e-5, atol=1e-5)
-
-    recovered = Model.from_config(json.loads(json.dumps(model.get_config())))
-    np.testing.assert_allclose(recovered.predict(data), y, rtol=1e-6)
-    config = layer.get_config()
-    again = layer_cls.from_config(json.loads(json.dumps(config))).get_config()
-    assert again == config
-    _numeric_input_gradients(layer_cls, kwargs, [d[:2] for d in data])
-    return y
-
-
 def _batch_dot_reference(axes):
     def ref(a, b):
         return np.stack([np.tensordot(a[i], b[i], axes=(axes[0] - 1, axes[1] - 1)) for i in range(len(a))])
@@ -125,7 +73,15 @@ def _batch_dot_reference(axes):
     (layers.Maximum, {}, [(3, 2, 4), (3, 2, 1)], np.maximum),
 ])
 def test_merge_layer_checks(layer_cls, kwargs, shapes, reference):
-    check_merge_layer(layer_cls, kwargs, shapes, reference)
+    rng = np.random.RandomState(3)
+    data = [rng.standard_normal(s).astype('float32') for s in shapes]
+    y = layer_test(layer_cls, kwargs=kwargs, input_data=data, expected_output=reference(*data))
+    np.testing.assert_allclose(y, reference(*data), rtol=1e-5, atol=1e-5)
+    out = layer_cls(**kwargs)([layers.Input(shape=s[1:]) for s in shapes])
+    assert K.int_shape(out)[1:] == y.shape[1:]
+    # The config survives JSON exactly (tuples included).
+    config = layer_cls(**kwargs).get_config()
+    assert layer_cls.from_config(json.loads(json.dumps(config))).get_config() == config
 
 
 def test_functional_forms():
