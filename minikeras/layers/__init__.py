@@ -1,7 +1,9 @@
 """Layers (`minikeras.layers`) and their registry: `serialize(layer)` and
 `deserialize(config, custom_objects=None)`.
 
-Each layer family lives in its own module; its classes are imported here.
+Each layer family lives in its own module; its classes are imported here,
+where `minikeras.legacy.interfaces` also makes the constructors accept their
+Keras 1 argument spellings.
 `deserialize` also knows the model classes (`Model`, `Sequential`, and
 tf_keras's `Functional`), so nested models deserialize as layers.
 """
@@ -34,6 +36,10 @@ from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgP
                       GlobalMaxPool3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPool1D,
                       MaxPool2D, MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D)
 from .local import LocallyConnected1D, LocallyConnected2D  # noqa: F401
+from ..legacy.interfaces import install_legacy_support as _install_legacy_support
+
+# The Keras 1 argument spellings (`Dense(output_dim=...)`, `Convolution2D(32, 3, 3)`, ...), once for all classes.
+_install_legacy_support(globals())
 
 
 def serialize(layer):

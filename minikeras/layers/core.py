@@ -11,19 +11,6 @@ from ..engine.base_layer import InputSpec, Layer
 from ..utils.generic_utils import deserialize_keras_object, func_dump, func_load, has_arg
 
 
-def _legacy_dense_kwargs(kwargs):
-    """Keras 1 spellings of Dense arguments -> Keras 2 ones."""
-    renames = {'output_dim': 'units', 'init': 'kernel_initializer', 'W_regularizer': 'kernel_regularizer',
-               'b_regularizer': 'bias_regularizer', 'W_constraint': 'kernel_constraint',
-               'b_constraint': 'bias_constraint', 'bias': 'use_bias'}
-    for old, new in renames.items():
-        if old in kwargs:
-            if new in kwargs:
-                raise TypeError('Dense got both %r and its Keras 2 name %r' % (old, new))
-            kwargs[new] = kwargs.pop(old)
-    return kwargs
-
-
 class Dense(Layer):
     """Densely connected layer: `output = activation(dot(input, kernel) + bias)`.
 
@@ -37,25 +24,18 @@ class Dense(Layer):
         kernel_regularizer, bias_regularizer, activity_regularizer: regularizers.
         kernel_constraint, bias_constraint: constraints.
 
+    The Keras 1 spellings (`output_dim`, `init`, `W_regularizer`, ...) are
+    converted by `minikeras.legacy.interfaces`, with a warning.
+
     Example::
 
         model.add(Dense(32, input_shape=(16,)))   # (None, 16) -> (None, 32)
     """
 
-    def __init__(self, units=None, activation=None, use_bias=True, kernel_initializer='glorot_uniform',
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer='glorot_uniform',
                  bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
-        kwargs = _legacy_dense_kwargs(dict(kwargs))
-        units = kwargs.pop('units', units)
-        kernel_initializer = kwargs.pop('kernel_initializer', kernel_initializer)
-        kernel_regularizer = kwargs.pop('kernel_regularizer', kernel_regularizer)
-        bias_regularizer = kwargs.pop('bias_regularizer', bias_regularizer)
-        kernel_constraint = kwargs.pop('kernel_constraint', kernel_constraint)
-        bias_constraint = kwargs.pop('bias_constraint', bias_constraint)
-        use_bias = kwargs.pop('use_bias', use_bias)
         super(Dense, self).__init__(**kwargs)
-        if units is None:
-            raise TypeError('Dense requires the `units` argument')
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias

@@ -1,0 +1,382 @@
+"""Keras 1 argument spellings of layer constructors, accepted in one place.
+
+Keras 2.2 accepted the Keras 1 names of layer arguments (`Dense(output_dim=10,
+init='uniform')`, `Convolution2D(32, 3, 3, border_mode='same')`, ...) through
+decorators on every constructor. minikeras keeps the whole conversion here:
+`LEGACY_ARGUMENTS` says, per layer class, which names and values change, and
+`install_legacy_support` wraps the `__init__` of those classes once, when
+`minikeras.layers` is imported. A converted call works as its Keras 2 form
+and gives the `UserWarning` Keras 2.2 gives::
+
+    Update your `Dense` call to the Keras 2 API: `Dense(units=10, kernel_initializer="uniform", input_dim=5)`
+
+Only the old names listed are converted: any other unknown argument still
+reaches the constructor, which raises `TypeError` naming it.
+
+Example::
+
+    from minikeras.layers import Convolution2D
+    conv = Convolution2D(32, 3, 3, border_mode='same', subsample=(2, 2))  # warns
+    conv.kernel_size, conv.padding, conv.strides  # ((3, 3), 'same', (2, 2))
+"""
+import functools
+import warnings
+
+import numpy as np
+
+__all__ = ['LEGACY_ARGUMENTS', 'LegacySpec', 'convert_legacy_arguments', 'install_legacy_support']
+
+_DIM_ORDERING = {'tf': 'channels_last', 'th': 'channels_first', 'default': None}
+_CONSUME_LESS = {'cpu': 0, 'mem': 1, 'gpu': 2}
+_AMBIGUOUS_KERNEL = ('padding', 'strides', 'data_format')
+
+
+class LegacySpec(object):
+    """The Keras 1 spellings one layer class accepts.
+
+    Args:
+        renames: `(old_name, new_name)` pairs, applied in order.
+        values: `{old_name: {old_value: new_value}}`, applied to the value of
+            an old-name argument before it is renamed (`dim_ordering='th'`
+            becomes `data_format='channels_first'`).
+        kernel_rank: 2 or 3 for convolutions whose Keras 1 form gives the
+            kernel size as separate integers (`Convolution2D(32, 3, 3)`,
+            `nb_row=`/`nb_col=`, `kernel_dim1=`...); 0 otherwise.
+        prepare: optional `prepare(class_name, kwargs)` for conversions that
+            are not plain renames; it edits `kwargs` in place and returns a
+            list of the old names it converted.
+    """
+
+    def __init__(self, renames=(), values=None, kernel_rank=0, prepare=None):
+        self.renames = tuple(renames)
+        self.values = dict(values or {})
+        self.kernel_rank = kernel_rank
+        self.prepare = prepare
+
+
+# Conversions that are not plain renames --------------------------------------------
+
+def _temporal_input_dim(class_name, kwargs):
+    """`input_dim` (and `input_length`) -> `input_shape=(input_length, input_dim)`."""
+    if 'input_dim' not in kwargs or 'input_shape' in kwargs or 'batch_input_shape' in kwargs:
+        return []
+    length = kwargs.pop('input_length', None)
+    kwargs['input_shape'] = (length, kwargs.pop('input_dim'))
+    return ['input_dim']
+
+
+def _forget_bias_init(class_name, kwargs, depth=0):
+    """`forget_bias_init='one'` -> `unit_forget_bias=True`; other values are dropped with a warning.
+
+    `depth` counts the helpers between this one and `convert_legacy_arguments`,
+    so that the warning points at the user's call.
+    """
+    if 'forget_bias_init' not in kwargs:
+        return []
+    value = kwargs.pop('forget_bias_init')
+    if value == 'one':
+        kwargs['unit_forget_bias'] = True
+    else:
+        warnings.warn('%s: the `forget_bias_init` argument has been ignored. Use `unit_forget_bias=True` instead '
+                      'to initialize the forget gate bias with ones.' % class_name, stacklevel=4 + depth)
+    return ['forget_bias_init']
+
+
+def _recurrent(class_name, kwargs):
+    return _temporal_input_dim(class_name, kwargs)
+
+
+def _lstm(class_name, kwargs):
+    return _forget_bias_init(class_name, kwargs, depth=1) + _temporal_input_dim(class_name, kwargs)
+
+
+def _embedding(class_name, kwargs):
+    """Keras 1's `dropout` of `Embedding` is dropped (Keras 2.2 does the same) with a warning."""
+    if 'dropout' not in kwargs:
+        return []
+    kwargs.pop('dropout')
+    warnings.warn('The `dropout` argument is no longer supported in `Embedding`. Apply a `SpatialDropout1D` '
+                  'layer right after the `Embedding` layer to get the same behavior.', stacklevel=4)
+    return ['dropout']
+
+
+def _separable_init(class_name, kwargs):
+    """`init` -> both `depthwise_initializer` and `pointwise_initializer`."""
+    if 'init' not in kwargs:
+        return []
+    init = kwargs.pop('init')
+    for name in ('depthwise_initializer', 'pointwise_initializer'):
+        if name in kwargs:
+            _raise_duplicate('init', name)
+        kwargs[name] = init
+    return ['init']
+
+
+def _no_output_shape(class_name, kwargs):
+    """Keras 1's `output_shape` of `Deconvolution2D` is computed in Keras 2: dropped."""
+    if 'output_shape' not in kwargs:
+        return []
+    kwargs.pop('output_shape')
+    return ['output_shape']
+
+
+def _batchnorm_mode(class_name, kwargs):
+    """Keras 1's `mode`: only 0 (feature-wise normalization) exists in Keras 2."""
+    if 'mode' not in kwargs:
+        return []
+    mode = kwargs.pop('mode')
+    if mode != 0:
+        raise TypeError('%s: the `mode` argument of Keras 1 no longer exists; `mode=%r` is not supported (only '
+                        '`mode=0`, the Keras 2 behaviour, is accepted).' % (class_name, mode))
+    return ['mode']
+
+
+def _padding_dict(class_name, kwargs):
+    """`ZeroPadding2D(padding={'top_pad': ..., ...})` -> `padding=((top, bottom), (left, right))`."""
+    padding = kwargs.get('padding')
+    keys = {'top_pad', 'bottom_pad', 'left_pad', 'right_pad'}
+    if not isinstance(padding, dict):
+        return []
+    if not set(padding) <= keys:
+        raise ValueError('%s: a dict `padding` may only have the keys %s, got %s'
+                         % (class_name, sorted(keys), sorted(padding)))
+    kwargs['padding'] = ((padding.get('top_pad', 0), padding.get('bottom_pad', 0)),
+                         (padding.get('left_pad', 0), padding.get('right_pad', 0)))
+    return ['padding']
+
+
+# The table --------------------------------------------------------------------------
+
+_WEIGHT_NAMES = (('init', 'kernel_initializer'),
+                 ('W_regularizer', 'kernel_regularizer'),
+                 ('b_regularizer', 'bias_regularizer'),
+                 ('W_constraint', 'kernel_constraint'),
+                 ('b_constraint', 'bias_constraint'),
+                 ('bias', 'use_bias'))
+_DATA_FORMAT = (('dim_ordering', 'data_format'),)
+_DATA_FORMAT_VALUES = {'dim_ordering': _DIM_ORDERING}
+_CONV_NAMES = (('nb_filter', 'filters'),
+               ('subsample', 'strides'),
+               ('border_mode', 'padding'),
+               ('atrous_rate', 'dilation_rate')) + _DATA_FORMAT
+_CONV1D_NAMES = (('nb_filter', 'filters'),
+                 ('filter_length', 'kernel_size'),
+                 ('subsample_length', 'strides'),
+                 ('subsample', 'strides'),
+                 ('border_mode', 'padding'),
+                 ('atrous_rate', 'dilation_rate')) + _WEIGHT_NAMES
+_RECURRENT_NAMES = (('output_dim', 'units'),
+                    ('init', 'kernel_initializer'),
+                    ('inner_init', 'recurrent_initializer'),
+                    ('inner_activation', 'recurrent_activation'),
+                    ('W_regularizer', 'kernel_regularizer'),
+                    ('U_regularizer', 'recurrent_regularizer'),
+                    ('b_regularizer', 'bias_regularizer'),
+                    ('dropout_W', 'dropout'),
+                    ('dropout_U', 'recurrent_dropout'),
+                    ('consume_less', 'implementation'))
+_POOLING1D = LegacySpec(renames=(('pool_length', 'pool_size'), ('stride', 'strides'), ('border_mode', 'padding')))
+_POOLING_ND = LegacySpec(renames=(('border_mode', 'padding'),) + _DATA_FORMAT, values=_DATA_FORMAT_VALUES)
+_DATA_FORMAT_ONLY = LegacySpec(renames=_DATA_FORMAT, values=_DATA_FORMAT_VALUES)
+_RATE = LegacySpec(renames=(('p', 'rate'),))
+_RATE_ND = LegacySpec(renames=(('p', 'rate'),) + _DATA_FORMAT, values=_DATA_FORMAT_VALUES)
+_CONV1D = LegacySpec(renames=_CONV1D_NAMES, prepare=_temporal_input_dim)
+_CONV2D = LegacySpec(renames=_CONV_NAMES + _WEIGHT_NAMES, values=_DATA_FORMAT_VALUES, kernel_rank=2)
+
+#: Class name -> the Keras 1 spellings its constructor accepts (Keras 2.2's
+#: `keras/legacy/interfaces.py`, for the layers minikeras has).
+LEGACY_ARGUMENTS = {
+    'Dense': LegacySpec(renames=(('output_dim', 'units'),) + _WEIGHT_NAMES),
+    'Dropout': _RATE,
+    'GaussianDropout': _RATE,
+    'SpatialDropout1D': _RATE,
+    'SpatialDropout2D': _RATE_ND,
+    'SpatialDropout3D': _RATE_ND,
+    'GaussianNoise': LegacySpec(renames=(('sigma', 'stddev'),)),
+    'PReLU': LegacySpec(renames=(('init', 'alpha_initializer'),)),
+    'Embedding': LegacySpec(renames=(('init', 'embeddings_initializer'),
+                                     ('W_regularizer', 'embeddings_regularizer'),
+                                     ('W_constraint', 'embeddings_constraint')), prepare=_embedding),
+    'MaxPooling1D': _POOLING1D,
+    'AveragePooling1D': _POOLING1D,
+    'MaxPooling2D': _POOLING_ND,
+    'AveragePooling2D': _POOLING_ND,
+    'MaxPooling3D': _POOLING_ND,
+    'AveragePooling3D': _POOLING_ND,
+    'GlobalMaxPooling2D': _DATA_FORMAT_ONLY,
+    'GlobalAveragePooling2D': _DATA_FORMAT_ONLY,
+    'GlobalMaxPooling3D': _DATA_FORMAT_ONLY,
+    'GlobalAveragePooling3D': _DATA_FORMAT_ONLY,
+    'SimpleRNN': LegacySpec(renames=_RECURRENT_NAMES, values={'consume_less': _CONSUME_LESS}, prepare=_recurrent),
+    'GRU': LegacySpec(renames=_RECURRENT_NAMES, values={'consume_less': _CONSUME_LESS}, prepare=_recurrent),
+    'LSTM': LegacySpec(renames=_RECURRENT_NAMES, values={'consume_less': _CONSUME_LESS}, prepare=_lstm),
+    'Conv1D': _CONV1D,
+    'LocallyConnected1D': _CONV1D,
+    'Conv2D': _CONV2D,
+    'LocallyConnected2D': _CONV2D,
+    'Conv2DTranspose': LegacySpec(renames=_CONV_NAMES + _WEIGHT_NAMES, values=_DATA_FORMAT_VALUES, kernel_rank=2,
+                                  prepare=_no_output_shape),
+    'SeparableConv2D': LegacySpec(renames=_CONV_NAMES + (('b_regularizer', 'bias_regularizer'),
+                                                         ('b_constraint', 'bias_constraint'),
+                                                         ('bias', 'use_bias')),
+                                  values=_DATA_FORMAT_VALUES, kernel_rank=2, prepare=_separable_init),
+    'Conv3D': LegacySpec(renames=_CONV_NAMES + _WEIGHT_NAMES, values=_DATA_FORMAT_VALUES, kernel_rank=3),
+    'ConvLSTM2D': LegacySpec(renames=_CONV_NAMES + (('init', 'kernel_initializer'),
+                                                    ('inner_init', 'recurrent_initializer'),
+                                                    ('W_regularizer', 'kernel_regularizer'),
+                                                    ('U_regularizer', 'recurrent_regularizer'),
+                                                    ('b_regularizer', 'bias_regularizer'),
+                                                    ('inner_activation', 'recurrent_activation'),
+                                                    ('dropout_W', 'dropout'),
+                                                    ('dropout_U', 'recurrent_dropout'),
+                                                    ('bias', 'use_bias')),
+                             values=_DATA_FORMAT_VALUES, kernel_rank=2, prepare=_forget_bias_init),
+    'BatchNormalization': LegacySpec(renames=(('beta_init', 'beta_initializer'), ('gamma_init', 'gamma_initializer')),
+                                     prepare=_batchnorm_mode),
+    'UpSampling1D': LegacySpec(renames=(('length', 'size'),)),
+    'UpSampling2D': _DATA_FORMAT_ONLY,
+    'UpSampling3D': _DATA_FORMAT_ONLY,
+    'ZeroPadding2D': LegacySpec(renames=_DATA_FORMAT, values=_DATA_FORMAT_VALUES, prepare=_padding_dict),
+    'ZeroPadding3D': _DATA_FORMAT_ONLY,
+    'Cropping2D': _DATA_FORMAT_ONLY,
+    'Cropping3D': _DATA_FORMAT_ONLY,
+}
+
+
+# Conversion ---------------------------------------------------------------------------
+
+def _raise_duplicate(old_name, new_name):
+    raise TypeError('For the `%s` argument, the layer received both the legacy keyword argument `%s` and the '
+                    'Keras 2 keyword argument `%s`. Stick to the latter!' % (new_name, old_name, new_name))
+
+
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _convert_kernel_size(class_name, rank, args, kwargs):
+    """Keras 1 kernel sizes given as separate integers -> one `kernel_size` tuple.
+
+    Returns:
+        `(args, converted)`: the positional arguments (filters, kernel_size, ...)
+        and the old names converted.
+    """
+    dim_names = ('nb_row', 'nb_col') if rank == 2 else ('kernel_dim1', 'kernel_dim2', 'kernel_dim3')
+    args = list(args)
+    # Leading positional integers after `filters`, then the remaining dimensions by keyword.
+    n_positional = 0
+    while n_positional < min(rank, len(args) - 1) and _is_int(args[1 + n_positional]):
+        n_positional += 1
+    keyword_dims = dim_names[n_positional:]
+    if n_positional == rank:
+        if n_positional < len(args) - 1:  # more positional arguments follow: not the Keras 1 form
+            return args, []
+        ambiguous = [name for name in _AMBIGUOUS_KERNEL if name in kwargs]
+        if ambiguous:
+            raise ValueError('%s: %d integer positional arguments after `filters` are read as the Keras 1 kernel '
+                             'size, but `%s` is given too, so they may mean `kernel_size` and `strides`. Pass '
+                             '`kernel_size` (and `strides`) as keyword arguments.' % (class_name, rank, ambiguous[0]))
+    elif not keyword_dims or not all(name in kwargs for name in keyword_dims) or len(args) - 1 > n_positional:
+        return args, []
+    kernel_size = tuple(int(v) for v in args[1:1 + n_positional]) + tuple(kwargs.pop(n) for n in keyword_dims)
+    if 'kernel_size' in kwargs:
+        _raise_duplicate('/'.join(dim_names), 'kernel_size')
+    if args:
+        args = [args[0], kernel_size]
+    else:
+        kwargs['kernel_size'] = kernel_size
+    return args, ['/'.join(dim_names)]
+
+
+def convert_legacy_arguments(class_name, spec, args, kwargs):
+    """Converts the Keras 1 arguments of one constructor call.
+
+    Args:
+        class_name: the name of the class being constructed (for messages).
+        spec: its `LegacySpec`.
+        args: positional arguments (without `self`).
+        kwargs: keyword arguments.
+
+    Returns:
+        `(args, kwargs, converted)`: the Keras 2 arguments (new objects) and
+        the list of old names that were converted (empty when nothing was).
+
+    Raises:
+        TypeError: an old and a new name given for the same argument, or a
+            Keras 1 value with no Keras 2 equivalent (BatchNormalization `mode`).
+        ValueError: an ambiguous positional kernel size.
+    """
+    kwargs = dict(kwargs)
+    converted = []
+    if spec.kernel_rank:
+        args, done = _convert_kernel_size(class_name, spec.kernel_rank, args, kwargs)
+        converted += done
+    if spec.prepare is not None:
+        converted += spec.prepare(class_name, kwargs)
+    for old_name, table in spec.values.items():
+        if old_name in kwargs:
+            value = kwargs[old_name]
+            try:
+                if value in table:
+                    kwargs[old_name] = table[value]
+            except TypeError:  # unhashable: left for the constructor to judge
+                pass
+    for old_name, new_name in spec.renames:
+        if old_name not in kwargs:
+            continue
+        if new_name in kwargs:
+            _raise_duplicate(old_name, new_name)
+        # Keep the caller's order: the new name takes the old one's place.
+        kwargs = {(new_name if key == old_name else key): value for key, value in kwargs.items()}
+        converted.append(old_name)
+    return tuple(args), kwargs, converted
+
+
+def _short(value):
+    if isinstance(value, str):
+        return '"%s"' % value
+    text = 'array' if isinstance(value, np.ndarray) else str(value)
+    return text if len(text) <= 10 else text[:10] + '...'
+
+
+def keras2_call(class_name, args, kwargs):
+    """The Keras 2 call as text, shortened as Keras 2.2 shows it: `Dense(units=10, kernel_initializer="uniform")`."""
+    parts = [_short(v) for v in args] + ['%s=%s' % (k, _short(v)) for k, v in kwargs.items()]
+    return '`%s(%s)`' % (class_name, ', '.join(parts))
+
+
+def _wrap_init(cls, spec):
+    """Replaces `cls.__init__` by one that converts Keras 1 arguments first."""
+    original = cls.__init__
+    original = getattr(original, '_legacy_original_init', original)
+
+    @functools.wraps(original)
+    def __init__(self, *args, **kwargs):
+        class_name = type(self).__name__
+        args, kwargs, converted = convert_legacy_arguments(class_name, spec, args, kwargs)
+        if converted:
+            warnings.warn('Update your `%s` call to the Keras 2 API: %s' % (class_name,
+                                                                            keras2_call(class_name, args, kwargs)),
+                          UserWarning, stacklevel=2)
+        original(self, *args, **kwargs)
+
+    __init__._legacy_original_init = original
+    __init__._legacy_spec = spec
+    cls.__init__ = __init__
+
+
+def install_legacy_support(namespace):
+    """Makes the layer classes in `namespace` accept their Keras 1 spellings (once per class).
+
+    Args:
+        namespace: a mapping of names to classes (the `minikeras.layers`
+            module globals); every class named in `LEGACY_ARGUMENTS` must be there.
+
+    Raises:
+        KeyError: a class of the table is missing from `namespace`.
+    """
+    for class_name, spec in LEGACY_ARGUMENTS.items():
+        cls = namespace[class_name]
+        if getattr(cls.__dict__.get('__init__'), '_legacy_spec', None) is spec:
+            continue  # already installed
+        _wrap_init(cls, spec)
