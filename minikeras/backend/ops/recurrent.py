@@ -39,10 +39,12 @@ def _gate_derivative(gate, activated, out):
         xp.subtract(1.0, activated, out=out)
         out *= activated
     else:
-        inside = (activated > 0) & (activated < 1)
-        out[...] = inside
+        inside = activated > 0
+        inside &= activated < 1
         if gate == 'hard_sigmoid':
-            out *= 0.2
+            xp.multiply(inside, out.dtype.type(0.2), out=out)
+        else:
+            out[...] = inside
     return out
 
 
@@ -66,10 +68,10 @@ class LSTMGates(Op):
 
     def forward(self, z, c_prev):
         u = c_prev.shape[1]
-        acts = xp.empty_like(z)
-        _gate_forward(self.gate, z[:, :2 * u], acts[:, :2 * u])
+        # The gate activation over all four blocks (fewer, larger numpy calls),
+        # then tanh over the cell candidate block.
+        acts = _gate_forward(self.gate, z, xp.empty_like(z))
         xp.tanh(z[:, 2 * u:3 * u], out=acts[:, 2 * u:3 * u])
-        _gate_forward(self.gate, z[:, 3 * u:], acts[:, 3 * u:])
         c = acts[:, u:2 * u] * c_prev
         c += acts[:, :u] * acts[:, 2 * u:3 * u]
         h = xp.tanh(c)
@@ -116,11 +118,9 @@ class LSTMGatesGrad(Op):
         xp.multiply(g_cell, c_prev, out=gz[:, u:2 * u])  # d/df
         xp.multiply(g_cell, i, out=gz[:, 2 * u:3 * u])   # d/dc~
         gc_prev = g_cell * f
-        derivative = xp.empty_like(acts)
-        _gate_derivative(self.gate, acts[:, :2 * u], derivative[:, :2 * u])
+        derivative = _gate_derivative(self.gate, acts, xp.empty_like(acts))
         xp.multiply(cc, cc, out=derivative[:, 2 * u:3 * u])
         xp.subtract(1.0, derivative[:, 2 * u:3 * u], out=derivative[:, 2 * u:3 * u])
-        _gate_derivative(self.gate, acts[:, 3 * u:], derivative[:, 3 * u:])
         gz *= derivative
         return gz, gc_prev
 
