@@ -170,3 +170,23 @@ def test_fused_lstm_gates_match_composite_ops_to_second_order(gate):
         K.lstm_gates(z_t, c_t, 'relu')
     with pytest.raises(ValueError, match='4 gates of 2 units'):
         K.lstm_gates(K.placeholder((3, 6)), K.placeholder((3, 2)))
+
+
+@pytest.mark.parametrize('go_backwards', [False, True])
+def test_rnn_gradient_through_final_states_and_outputs(go_backwards):
+    inputs, (last, outputs, states), (w, u) = build(go_backwards=go_backwards)
+    loss = K.sum(K.square(states[0])) * 3.0 + K.sum(outputs[:, 1:3]) + K.sum(last * last)
+    grads = K.gradients(loss, [inputs[0], inputs[1], u])
+    rng = np.random.RandomState(5)
+    feed = [rng.randn(B, T, D), rng.randn(B, H)]
+    analytic = K.function(inputs, grads)(feed)
+    f = K.function(inputs, [loss])
+    for i in range(2):
+        np.testing.assert_allclose(analytic[i], numeric_gradient(lambda a: float(f(a)[0]), feed, i),
+                                   rtol=1e-5, atol=1e-7)
+    value = K.get_value(u)
+
+    def loss_at(arrays):
+        K.set_value(u, arrays[0])
+        return float(f(feed)[0])
+    np.testing.assert_allclose(analytic[2], numeric_gradient(loss_at, [value.copy()], 0), rtol=1e-5, atol=1e-7)

@@ -51,6 +51,7 @@ class StepGraph(object):
         self.stacked = list(stacked) if stacked is not None else [True] * len(new_states)
         self.residuals = []
         self.vjp = None
+        self._vjps = {}
         self._programs = {}
 
     def program(self, with_residuals=True):
@@ -61,6 +62,16 @@ class StepGraph(object):
             outputs = self.outputs + (self.residuals if key else []) + self.new_states
             self._programs[key] = Program(inputs, outputs, [], {})
         return self._programs[key]
+
+    def vjp_for(self, state_sequences):
+        """The step's VJP where only the states flagged in `state_sequences` get a
+        gradient sequence (cached; the residuals are those of the full VJP)."""
+        key = tuple(state_sequences)
+        if all(key):
+            return self.vjp
+        if key not in self._vjps:
+            self._vjps[key] = StepVJP(self, self.outputs, key)
+        return self._vjps[key]
 
     def attach_residuals(self):
         """Builds the step's VJP once and records the forward intermediates it reads."""
@@ -99,13 +110,18 @@ class StepVJP(object):
     one large matrix product over all steps.
     """
 
-    def __init__(self, step, outputs):
+    def __init__(self, step, outputs, state_sequences=None):
         self.float_seqs = [i for i, t in enumerate(step.seq_inputs) if np.dtype(t.dtype).kind == 'f']
         float_nonseqs = [i for i, t in enumerate(step.nonseqs) if np.dtype(t.dtype).kind == 'f']
+        if state_sequences is None:
+            state_sequences = [True] * len(step.new_states)
         self.gy = [Placeholder(o.shape, o.dtype, name='grad_output_%d' % i) for i, o in enumerate(outputs)]
-        self.gs = [Placeholder(s.shape, s.dtype, name='grad_state_%d' % i) for i, s in enumerate(step.new_states)]
+        # Only states whose stacked values receive a gradient sequence get a `gs` input.
+        self.gs = [Placeholder(s.shape, s.dtype, name='grad_state_%d' % i)
+                   for i, (s, used) in enumerate(zip(step.new_states, state_sequences)) if used]
         self.carry = [Placeholder(s.shape, s.dtype, name='carry_%d' % i) for i, s in enumerate(step.state_inputs)]
-        cotangents = self.gy + [g + c for g, c in zip(self.gs, self.carry)]
+        gs = iter(self.gs)
+        cotangents = self.gy + [next(gs) + c if used else c for c, used in zip(self.carry, state_sequences)]
         wanted = ([step.seq_inputs[i] for i in self.float_seqs] + step.state_inputs
                   + [step.nonseqs[i] for i in float_nonseqs])
         grads = vjp(outputs + step.new_states, cotangents, wanted)
@@ -244,17 +260,22 @@ class Scan(Op):
         nonseqs = inputs[n_seq + n_state:]
         stacked_states = outputs[n_out + n_res:]
         residual_grads = output_grads[n_out:n_out + n_res]
+        # A state read only through its final value (K.rnn's new states) seeds the
+        # backward carry instead of feeding a sequence that is zero but at one step.
+        final_index = 0 if self.reverse else -1
+        state_grads = list(output_grads[n_out + n_res:])
+        carry_seeds = [_final_value_gradient(g, final_index) for g in state_grads]
+        state_sequences = [g is not None and seed is None for g, seed in zip(state_grads, carry_seeds)]
         if step.vjp is not None and all(g is None for g in residual_grads):
             # Backward steps read the stacked forward intermediates.
-            parts, per_step = step.vjp, n_out
+            parts, per_step = step.vjp_for(state_sequences), n_out
             residual_inputs, residual_stacks = step.residuals, list(outputs[n_out:n_out + n_res])
         else:
             # Residuals are themselves differentiated (second order): recompute them.
-            parts, per_step = StepVJP(step, step.outputs + step.residuals), n_out + n_res
+            parts, per_step = StepVJP(step, step.outputs + step.residuals, state_sequences), n_out + n_res
             residual_inputs, residual_stacks = [], []
         g_out = [g if g is not None else ew.zeros_like(outputs[i]) for i, g in enumerate(output_grads[:per_step])]
-        g_state = [g if g is not None else ew.zeros_like(stacked_states[j])
-                   for j, g in enumerate(output_grads[n_out + n_res:])]
+        g_state = [g for g, used in zip(state_grads, state_sequences) if used]
         # State before each step, in time order.
         prev_states = []
         for init, stack in zip(inits, stacked_states):
@@ -285,7 +306,7 @@ class Scan(Op):
             outputs=parts.seq_grads + factor_outputs,
             new_states=parts.state_grads + parts.new_acc,
             stacked=[False] * (n_state + len(parts.acc)))
-        carry_init = [ew.zeros_like(init) for init in inits]
+        carry_init = [seed if seed is not None else ew.zeros_like(init) for seed, init in zip(carry_seeds, inits)]
         acc_init = [ew.zeros_like(nonseqs[i]) for i in parts.accumulated]
         results = Scan(back, reverse=not self.reverse)(*(outer_seqs + carry_init + acc_init + list(nonseqs)))
         if not isinstance(results, list):
@@ -327,6 +348,18 @@ class Scan(Op):
             if not keep and g is not None:
                 grads[n_out + j] = shape_ops.GetItemGrad(index=(last,))(g, full_outputs[n_out + j])
         return full.grad(inputs, full_outputs, grads)
+
+
+def _final_value_gradient(grad, final_index):
+    """The gradient of a state's final value when `grad` (the gradient of its
+    stacked values) is that alone scattered into zeros, else None."""
+    if grad is None or grad.owner is None:
+        return None
+    from ..ops.shape import GetItemGrad
+    op = grad.owner.op
+    if isinstance(op, GetItemGrad) and op.index == (final_index,):
+        return grad.owner.inputs[0]
+    return None
 
 
 def scan(step_graph, sequences, initial_states, reverse=False):
