@@ -190,3 +190,25 @@ def test_rnn_gradient_through_final_states_and_outputs(go_backwards):
         K.set_value(u, arrays[0])
         return float(f(feed)[0])
     np.testing.assert_allclose(analytic[2], numeric_gradient(loss_at, [value.copy()], 0), rtol=1e-5, atol=1e-7)
+
+
+def test_map_fn_foldl_foldr_values_and_gradients():
+    x = K.placeholder((4, 3), dtype='float64')
+    xv = np.random.RandomState(0).randn(4, 3)
+    mapped = K.map_fn(lambda row: K.sum(row * row), x)
+    summed = K.foldl(lambda acc, row: acc * 0.5 + row, x)
+    from_right = K.foldr(lambda acc, row: acc * 0.5 + row, x, initializer=K.zeros_like(x[0]))
+    values = K.function([x], [mapped, summed, from_right])([xv])
+    np.testing.assert_allclose(values[0], (xv ** 2).sum(1))
+    expected_left = xv[0]
+    for row in xv[1:]:
+        expected_left = expected_left * 0.5 + row
+    expected_right = np.zeros(3)
+    for row in xv[::-1]:
+        expected_right = expected_right * 0.5 + row
+    np.testing.assert_allclose(values[1], expected_left)
+    np.testing.assert_allclose(values[2], expected_right)
+    grad = K.gradients(K.sum(mapped) + K.sum(summed), [x])[0]
+    f = K.function([x], [K.sum(mapped) + K.sum(summed)])
+    np.testing.assert_allclose(K.function([x], [grad])([xv])[0],
+                               numeric_gradient(lambda a: float(f(a)[0]), [xv.copy()], 0), rtol=1e-6, atol=1e-8)

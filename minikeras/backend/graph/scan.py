@@ -208,7 +208,7 @@ class Scan(Op):
         results = [((steps,) + tuple(o.shape), o.dtype) for o in self.step.outputs + self.step.residuals]
         for state, stacked in zip(self.step.new_states, self.step.stacked):
             results.append((((steps,) if stacked else ()) + tuple(state.shape), state.dtype))
-        return results
+        return results[0] if len(results) == 1 else results
 
     def forward(self, *arrays):
         return self._run(arrays, with_residuals=True)

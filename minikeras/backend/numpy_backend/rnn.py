@@ -5,7 +5,7 @@ from ..ops import elementwise as ew
 from ..ops import recurrent as recurrent_ops
 from ..ops import shape as shape_ops
 
-__all__ = ['rnn', 'lstm_gates']
+__all__ = ['rnn', 'lstm_gates', 'map_fn', 'foldl', 'foldr']
 
 
 def _time_major(x):
@@ -126,3 +126,51 @@ def lstm_gates(z, c_prev, gate='sigmoid'):
         raise ValueError('lstm_gates: gate must be one of %s, got %r' % (recurrent_ops.GATES, gate))
     h, c, _ = recurrent_ops.LSTMGates(gate=gate)(z, c_prev)
     return h, c
+
+
+def map_fn(fn, elems, name=None, dtype=None):
+    """`fn` applied to each slice `elems[i]` along axis 0, results stacked.
+
+    Runs as a scan (the graph of `fn` is built once), so it is differentiable.
+    `name` and `dtype` are accepted for Keras 2 compatibility; the dtype is
+    that of `fn`'s result.
+    """
+    def step(seq_ph, state_ph):
+        return [fn(seq_ph[0])], [], None
+
+    graph, _ = scan_ops.capture_step(step, [elems], [])
+    outputs, _ = scan_ops.scan(graph, [elems], [])
+    return outputs[0]
+
+
+def _fold(fn, elems, initializer, reverse):
+    if initializer is None:
+        first = shape_ops.GetItem(index=(-1 if reverse else 0,))(elems)
+        rest = shape_ops.GetItem(index=(('slice', None, -1, None) if reverse else ('slice', 1, None, None),))(elems)
+        if elems.shape[0] == 1:
+            return first
+        elems, initializer = rest, first
+    initializer = ew.as_tensor(initializer, like=elems)
+
+    def step(seq_ph, state_ph):
+        return [], [fn(state_ph[0], seq_ph[0])], None
+
+    graph, _ = scan_ops.capture_step(step, [elems], [initializer])
+    _, states = scan_ops.scan(graph, [elems], [initializer], reverse=reverse)
+    return shape_ops.GetItem(index=(0 if reverse else -1,))(states[0])
+
+
+def foldl(fn, elems, initializer=None, name=None):
+    """Reduces `elems` along axis 0 from the first slice: `acc = fn(acc, x)`.
+
+    Without `initializer` the first slice starts the accumulator.
+    """
+    return _fold(fn, elems, initializer, reverse=False)
+
+
+def foldr(fn, elems, initializer=None, name=None):
+    """Reduces `elems` along axis 0 from the last slice: `acc = fn(acc, x)`.
+
+    Without `initializer` the last slice starts the accumulator.
+    """
+    return _fold(fn, elems, initializer, reverse=True)
