@@ -21,28 +21,7 @@ import time
 import numpy as np
 
 from minikeras import backend as K
-
-
-def gemm_rate(n=2048, repeats=5):
-    """numpy float32 GEMM rate in GFLOP/s (best of `repeats` n^3 products)."""
-    a = np.random.rand(n, n).astype('float32')
-    b = np.random.rand(n, n).astype('float32')
-    np.matmul(a, b)
-    best = float('inf')
-    for _ in range(repeats):
-        start = time.perf_counter()
-        np.matmul(a, b)
-        best = min(best, time.perf_counter() - start)
-    return 2.0 * n ** 3 / best / 1e9
-
-
-def forward_flops_per_sample():
-    """Multiply-add FLOPs of one forward pass for one sample."""
-    conv1 = 26 * 26 * 32 * (3 * 3 * 1) * 2
-    conv2 = 24 * 24 * 64 * (3 * 3 * 32) * 2
-    dense1 = 12 * 12 * 64 * 128 * 2
-    dense2 = 128 * 10 * 2
-    return conv1 + conv2 + dense1 + dense2
+from bench_common import cnn_forward_flops_per_sample, gemm_gflops
 
 
 def glorot(shape, fan_in, fan_out, rng):
@@ -87,7 +66,7 @@ def main():
     parser.add_argument('--data-format', default='channels_last', choices=['channels_last', 'channels_first'])
     args = parser.parse_args()
 
-    rate = gemm_rate()
+    rate = gemm_gflops()
     train = build(args.batch, args.data_format)
     rng = np.random.RandomState(1)
     n = args.batch * 8
@@ -107,7 +86,7 @@ def main():
         times.append(time.perf_counter() - start)
     step = float(np.median(times))
     samples_per_s = args.batch / step
-    train_flops = 3 * forward_flops_per_sample()
+    train_flops = 3 * cnn_forward_flops_per_sample()
     ceiling = rate * 1e9 / train_flops
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print('numpy float32 GEMM (2048^3): %.1f GFLOP/s' % rate)

@@ -36,27 +36,7 @@ import time
 
 import numpy as np
 
-
-def gemm_rate(n=2048, repeats=5):
-    """numpy float32 GEMM rate in GFLOP/s (best of `repeats` n^3 products)."""
-    a = np.random.rand(n, n).astype('float32')
-    b = np.random.rand(n, n).astype('float32')
-    np.matmul(a, b)
-    best = float('inf')
-    for _ in range(repeats):
-        start = time.perf_counter()
-        np.matmul(a, b)
-        best = min(best, time.perf_counter() - start)
-    return 2.0 * n ** 3 / best / 1e9
-
-
-def train_flops_per_sample():
-    """3x the multiply-add FLOPs of one forward pass for one sample."""
-    conv1 = 26 * 26 * 32 * (3 * 3 * 1) * 2
-    conv2 = 24 * 24 * 64 * (3 * 3 * 32) * 2
-    dense1 = 12 * 12 * 64 * 128 * 2
-    dense2 = 128 * 10 * 2
-    return 3 * (conv1 + conv2 + dense1 + dense2)
+from bench_common import cnn_forward_flops_per_sample, gemm_gflops
 
 
 def import_framework(name):
@@ -90,7 +70,7 @@ def build(models, layers, optimizers, optimizer):
 def run_once(args):
     """Runs the benchmark in this process; returns a dict of results."""
     models, layers, callbacks, optimizers = import_framework(args.framework)
-    rate = gemm_rate()
+    rate = gemm_gflops()
     rng = np.random.RandomState(0)
     n = args.batch * args.batches
     x = rng.rand(n, 28, 28, 1).astype('float32')
@@ -113,7 +93,7 @@ def run_once(args):
     steady = times[args.batches:] or times  # the first epoch is the warm-up
     step = float(np.median(steady))
     samples_per_s = args.batch / step
-    ceiling = rate * 1e9 / train_flops_per_sample()
+    ceiling = rate * 1e9 / (3 * cnn_forward_flops_per_sample())
     losses = history.history['loss']
     return {
         'framework': args.framework,

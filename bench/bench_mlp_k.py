@@ -13,21 +13,9 @@ import time
 import numpy as np
 
 from minikeras import backend as K
+from bench_common import gemm_gflops
 
 SIZES = (784, 512, 512, 10)
-
-
-def gemm_gflops(n=2048, repeats=5):
-    """Best-of float32 GEMM rate of numpy at n x n x n, in GFLOP/s."""
-    a = np.random.rand(n, n).astype('float32')
-    b = np.random.rand(n, n).astype('float32')
-    a @ b
-    best = float('inf')
-    for _ in range(repeats):
-        start = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - start)
-    return 2.0 * n ** 3 / best / 1e9
 
 
 def step_flops(batch):
