@@ -4,8 +4,10 @@
 (pruned to the needed subgraph, constants folded, duplicate subexpressions
 merged, switches on constant conditions resolved) into a list of steps; each
 call then only executes those steps. Intermediates are released as soon as
-their last consumer has run. All outputs and update values are computed before
-any variable is assigned, so updates are simultaneous.
+their last consumer has run, and an elementwise op may compute into a buffer
+nothing reads afterwards (a dead intermediate, or the old value of a variable
+the program updates). All outputs and update values are computed before any
+variable is assigned, so updates are simultaneous.
 
 The learning phase is specialised: the program is compiled once per value fed
 for it, so `K.in_train_phase` branches cost nothing at run time.
