@@ -196,11 +196,53 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0., a
         smoothing = float(label_smoothing)
         y_true = y_true * (1. - smoothing) + 0.5 * smoothing
         if not from_logits:
-            eps = K.epsilon()
-            p = K.clip(y_pred, eps, 1. - eps)
-            bce = -(y_true * K.log(p + eps) + (1. - y_true) * K.log(1. - p + eps))
-            return K.mean(bce, axis=axis)
+            return K.mean(_tf_keras_probability_bce(y_true, y_pred), axis=axis)
     return K.mean(K.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=axis)
+
+
+def _tf_keras_probability_bce(y_true, p):
+    """tf_keras's elementwise crossentropy of probabilities:
+    `-(t log(p + eps) + (1 - t) log(1 - p + eps))` with p clipped to [eps, 1 - eps]."""
+    eps = K.epsilon()
+    p = K.clip(p, eps, 1. - eps)
+    return -(y_true * K.log(p + eps) + (1. - y_true) * K.log(1. - p + eps))
+
+
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25, gamma=2.0,
+                              from_logits=False, label_smoothing=0., axis=-1):
+    """Binary crossentropy down-weighted on well-classified samples (tf_keras;
+    not in Keras 2.2): `mean((1 - p_t) ** gamma * bce, axis)`, where p_t is the
+    probability given to the true label; with `apply_class_balancing` each term
+    is also weighted by `alpha` (positives) or `1 - alpha` (negatives)."""
+    y_true = _match_dtype(y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1. - float(label_smoothing)) + 0.5 * float(label_smoothing)
+    probabilities = K.sigmoid(y_pred) if from_logits else y_pred
+    p_t = y_true * probabilities + (1. - y_true) * (1. - probabilities)
+    if from_logits:
+        bce = K.binary_crossentropy(y_true, y_pred, from_logits=True)
+    else:
+        bce = _tf_keras_probability_bce(y_true, y_pred)
+    focal = K.pow(1. - p_t, float(gamma)) * bce
+    if apply_class_balancing:
+        focal = (y_true * float(alpha) + (1. - y_true) * (1. - float(alpha))) * focal
+    return K.mean(focal, axis=axis)
+
+
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.,
+                                   axis=-1):
+    """Categorical crossentropy down-weighted on confident predictions (tf_keras;
+    not in Keras 2.2): `sum(alpha * (1 - p) ** gamma * -y_true * log(p), axis)`
+    with p the normalised, clipped probabilities."""
+    y_true = _match_dtype(y_true, y_pred)
+    if label_smoothing:
+        smoothing = float(label_smoothing)
+        y_true = y_true * (1. - smoothing) + smoothing / _num_classes_tensor(y_pred, axis)
+    probabilities = K.softmax(y_pred, axis=axis) if from_logits else y_pred
+    probabilities = probabilities / K.sum(probabilities, axis=axis, keepdims=True)
+    probabilities = K.clip(probabilities, K.epsilon(), 1. - K.epsilon())
+    cce = -y_true * K.log(probabilities)
+    return K.sum(K.pow(1. - probabilities, float(gamma)) * float(alpha) * cce, axis=axis)
 
 
 def kullback_leibler_divergence(y_true, y_pred):
@@ -367,17 +409,26 @@ Huber = _wrapper_class('Huber', huber, 'huber_loss', [('delta', 1.0)])
 KLDivergence = _wrapper_class('KLDivergence', kullback_leibler_divergence, 'kl_divergence')
 Poisson = _wrapper_class('Poisson', poisson, 'poisson')
 CosineSimilarity = _wrapper_class('CosineSimilarity', cosine_similarity, 'cosine_similarity', [('axis', -1)])
+BinaryFocalCrossentropy = _wrapper_class(
+    'BinaryFocalCrossentropy', binary_focal_crossentropy, 'binary_focal_crossentropy',
+    [('apply_class_balancing', False), ('alpha', 0.25), ('gamma', 2.0), ('from_logits', False),
+     ('label_smoothing', 0.), ('axis', -1)])
+CategoricalFocalCrossentropy = _wrapper_class(
+    'CategoricalFocalCrossentropy', categorical_focal_crossentropy, 'categorical_focal_crossentropy',
+    [('alpha', 0.25), ('gamma', 2.0), ('from_logits', False), ('label_smoothing', 0.), ('axis', -1)])
 
 _FUNCTION_NAMES = ('mean_squared_error', 'mean_absolute_error', 'mean_absolute_percentage_error',
                    'mean_squared_logarithmic_error', 'squared_hinge', 'hinge', 'categorical_hinge',
                    'logcosh', 'huber', 'categorical_crossentropy', 'sparse_categorical_crossentropy',
                    'binary_crossentropy', 'kullback_leibler_divergence', 'poisson', 'cosine_proximity',
                    'cosine_similarity', 'mse', 'MSE', 'mae', 'MAE', 'mape', 'MAPE', 'msle', 'MSLE', 'kld',
-                   'KLD', 'kl_divergence', 'cosine', 'log_cosh', 'huber_loss')
+                   'KLD', 'kl_divergence', 'cosine', 'log_cosh', 'huber_loss', 'binary_focal_crossentropy',
+                   'categorical_focal_crossentropy')
 _CLASS_NAMES = ('Loss', 'LossFunctionWrapper', 'MeanSquaredError', 'MeanAbsoluteError',
                 'MeanAbsolutePercentageError', 'MeanSquaredLogarithmicError', 'BinaryCrossentropy',
                 'CategoricalCrossentropy', 'SparseCategoricalCrossentropy', 'Hinge', 'SquaredHinge',
-                'CategoricalHinge', 'LogCosh', 'Huber', 'KLDivergence', 'Poisson', 'CosineSimilarity')
+                'CategoricalHinge', 'LogCosh', 'Huber', 'KLDivergence', 'Poisson', 'CosineSimilarity',
+                'BinaryFocalCrossentropy', 'CategoricalFocalCrossentropy')
 
 
 def _module_objects():

@@ -65,8 +65,8 @@ import six
 from . import backend as K
 from . import initializers
 from . import losses as losses_module
-from .losses import (KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy, categorical_crossentropy,  # noqa: F401
-                     categorical_hinge, cosine, cosine_proximity, hinge, huber, kl_divergence, kld,
+from .losses import (KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy, binary_focal_crossentropy,  # noqa: F401
+                     categorical_crossentropy, categorical_focal_crossentropy, categorical_hinge, cosine, cosine_proximity, hinge, huber, kl_divergence, kld,
                      kullback_leibler_divergence, log_cosh, logcosh, mae, mape, mean_absolute_error,
                      mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error,
                      mse, msle, poisson, sparse_categorical_crossentropy, squared_hinge)
@@ -816,7 +816,8 @@ _FUNCTION_NAMES = ('binary_accuracy', 'categorical_accuracy', 'sparse_categorica
                    'categorical_hinge', 'logcosh', 'log_cosh', 'huber', 'categorical_crossentropy',
                    'sparse_categorical_crossentropy', 'binary_crossentropy', 'kullback_leibler_divergence',
                    'poisson', 'cosine_proximity', 'mse', 'MSE', 'mae', 'MAE', 'mape', 'MAPE', 'msle', 'MSLE',
-                   'kld', 'KLD', 'kl_divergence', 'cosine')
+                   'kld', 'KLD', 'kl_divergence', 'cosine', 'binary_focal_crossentropy',
+                   'categorical_focal_crossentropy')
 _CLASS_NAMES = ('Metric', 'Reduce', 'Sum', 'Mean', 'MeanMetricWrapper', 'Accuracy', 'BinaryAccuracy',
                 'CategoricalAccuracy', 'SparseCategoricalAccuracy', 'TopKCategoricalAccuracy',
                 'SparseTopKCategoricalAccuracy', 'MeanSquaredError', 'MeanAbsoluteError',

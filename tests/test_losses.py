@@ -144,3 +144,25 @@ def test_tf_keras_hinge_classes_map_01_labels_while_functions_keep_keras_224():
     signed = K.constant([[-1., 1., 1.]])
     np.testing.assert_allclose(K.eval(losses.Hinge()(signed, y_pred)), K.eval(losses.hinge(signed, y_pred))[0],
                                rtol=1e-6)
+
+
+def test_focal_crossentropies_follow_tf_keras_formulas():
+    rng = np.random.RandomState(0)
+    y_true = rng.randint(0, 2, (6, 4)).astype('float32')
+    y_pred = rng.uniform(0.05, 0.95, (6, 4)).astype('float32')
+    eps = 1e-7
+    p = np.clip(y_pred, eps, 1 - eps)
+    bce = -(y_true * np.log(p + eps) + (1 - y_true) * np.log(1 - p + eps))
+    p_t = y_true * y_pred + (1 - y_true) * (1 - y_pred)
+    weight = y_true * 0.3 + (1 - y_true) * 0.7
+    got = K.eval(losses.binary_focal_crossentropy(K.constant(y_true), K.constant(y_pred),
+                                                  apply_class_balancing=True, alpha=0.3))
+    np.testing.assert_allclose(got, (weight * (1 - p_t) ** 2 * bce).mean(-1), rtol=1e-5)
+    onehot = np.eye(4, dtype='float32')[rng.randint(0, 4, 6)]
+    probs = rng.dirichlet(np.ones(4), 6).astype('float32')
+    got = K.eval(losses.categorical_focal_crossentropy(K.constant(onehot), K.constant(probs), gamma=1.5))
+    clipped = np.clip(probs / probs.sum(-1, keepdims=True), eps, 1 - eps)
+    np.testing.assert_allclose(got, (0.25 * (1 - clipped) ** 1.5 * -onehot * np.log(clipped)).sum(-1), rtol=1e-5)
+    assert losses.get('binary_focal_crossentropy') is losses.binary_focal_crossentropy
+    config = losses.serialize(losses.CategoricalFocalCrossentropy(gamma=3.0))
+    assert losses.deserialize(config).get_config()['gamma'] == 3.0
