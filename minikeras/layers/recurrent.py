@@ -46,6 +46,36 @@ def _standardize_args(inputs, initial_state, constants, num_constants):
     return inputs, as_list_or_none(initial_state), as_list_or_none(constants)
 
 
+def call_with_additional_inputs(layer, inputs, additional_inputs, additional_specs, initial_state, constants,
+                                kwargs):
+    """Calls a recurrent layer (or wrapper) given initial states and/or constants.
+
+    Keras tensors among them become extra inputs of the layer's node, so a
+    functional model rebuilds (and serialises) the call with them; other
+    tensors are passed to `call` as arguments.
+
+    Raises:
+        ValueError: Keras tensors mixed with other tensors.
+    """
+    is_keras = [K.is_keras_tensor(t) for t in additional_inputs]
+    if any(is_keras) and not all(is_keras):
+        raise ValueError('Layer %s: the initial states and constants passed to a recurrent layer must be '
+                         'either all Keras tensors (outputs of Keras layers or `Input`) or all other '
+                         'tensors, not a mix.' % layer.name)
+    if additional_inputs and all(is_keras):
+        original_spec = layer.input_spec
+        layer.input_spec = list(to_list(original_spec)) + additional_specs
+        try:
+            return Layer.__call__(layer, [inputs] + additional_inputs, **kwargs)
+        finally:
+            layer.input_spec = original_spec
+    if initial_state is not None:
+        kwargs['initial_state'] = initial_state
+    if constants is not None:
+        kwargs['constants'] = constants
+    return Layer.__call__(layer, inputs, **kwargs)
+
+
 class RNN(Layer):
     """Base class of recurrent layers: runs a cell over the time axis.
 
@@ -251,26 +281,8 @@ class RNN(Layer):
             self.constants_spec = [InputSpec(shape=K.int_shape(c)) for c in constants]
             self._num_constants = len(constants)
             additional_specs += self.constants_spec
-        is_keras = [K.is_keras_tensor(t) for t in additional_inputs]
-        if any(is_keras) and not all(is_keras):
-            raise ValueError('Layer %s: the initial states and constants passed to an RNN layer must be '
-                             'either all Keras tensors (outputs of Keras layers or `Input`) or all other '
-                             'tensors, not a mix.' % self.name)
-        if all(is_keras):
-            # They become inputs of the layer's node, so a functional model
-            # rebuilds (and serialises) the call with them.
-            full_input = [inputs] + additional_inputs
-            original_spec = self.input_spec
-            self.input_spec = list(original_spec) + additional_specs
-            try:
-                return Layer.__call__(self, full_input, **kwargs)
-            finally:
-                self.input_spec = original_spec
-        if initial_state is not None:
-            kwargs['initial_state'] = initial_state
-        if constants is not None:
-            kwargs['constants'] = constants
-        return Layer.__call__(self, inputs, **kwargs)
+        return call_with_additional_inputs(self, inputs, additional_inputs, additional_specs, initial_state,
+                                           constants, kwargs)
 
     def call(self, inputs, mask=None, training=None, initial_state=None, constants=None):
         if isinstance(inputs, list):

@@ -4,7 +4,7 @@ import copy
 from .. import backend as K
 from ..engine.base_layer import InputSpec, Layer
 from ..utils.generic_utils import has_arg, to_list
-from .recurrent import _standardize_args
+from .recurrent import _standardize_args, call_with_additional_inputs
 
 __all__ = ['Wrapper', 'TimeDistributed', 'Bidirectional']
 
@@ -333,23 +333,8 @@ class Bidirectional(Wrapper):
             self._num_constants = len(constants)
             self.forward_layer._num_constants = self._num_constants
             self.backward_layer._num_constants = self._num_constants
-        is_keras = [K.is_keras_tensor(t) for t in additional_inputs]
-        if any(is_keras) and not all(is_keras):
-            raise ValueError('Bidirectional %s: the initial states and constants must be all Keras tensors '
-                             'or all other tensors, not a mix.' % self.name)
-        if all(is_keras):
-            full_input = [inputs] + additional_inputs
-            original_spec = self.input_spec
-            self.input_spec = list(to_list(original_spec)) + additional_specs
-            try:
-                return Layer.__call__(self, full_input, **kwargs)
-            finally:
-                self.input_spec = original_spec
-        if initial_state is not None:
-            kwargs['initial_state'] = initial_state
-        if constants is not None:
-            kwargs['constants'] = constants
-        return Layer.__call__(self, inputs, **kwargs)
+        return call_with_additional_inputs(self, inputs, additional_inputs, additional_specs, initial_state,
+                                           constants, kwargs)
 
     def call(self, inputs, training=None, mask=None, initial_state=None, constants=None):
         kwargs = {}
