@@ -65,7 +65,6 @@ def ref_depthwise(x, w, strides, padding, dilation):
 
 
 def ref_pool(x, pool, strides, padding, mode):
-    nd = x.ndim - 2
     pads = [ref_pads(n, p, s, 1, padding) for n, p, s in zip(x.shape[1:-1], pool, strides)]
     out = [(n + a + b - p) // s + 1 for n, (a, b), p, s in zip(x.shape[1:-1], pads, pool, strides)]
     y = np.zeros([x.shape[0]] + out + [x.shape[-1]])
@@ -239,7 +238,6 @@ def test_max_pool_gradient_goes_to_first_maximum_on_ties():
 
 def ref_local(x, kernel, ksize, strides, channels_first):
     """Per output position: flatten the window ((k..., c) or (c, k...)) and apply its own matrix."""
-    nd = x.ndim - 2
     out = [(n - k) // s + 1 for n, k, s in zip(x.shape[1:-1], ksize, strides)]
     y = np.zeros([x.shape[0]] + out + [kernel.shape[-1]])
     for i, pos in enumerate(itertools.product(*[range(o) for o in out])):

@@ -1,7 +1,6 @@
 """Core layers against the tf_keras golden fixtures (outputs and gradients), driven
 the way the conformance checker does: `layers.deserialize`, `Input`, `Model`,
 `set_weights`, `predict(batch_size=...)`, `K.gradients` on the layer output."""
-import numpy as np
 import pytest
 
 import minikeras

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 import minikeras as keras
-from minikeras import backend as K
 from minikeras.layers import Dense, Dropout, Input
 from minikeras.models import Model, Sequential
 from minikeras.utils import Sequence

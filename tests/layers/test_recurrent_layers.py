@@ -12,7 +12,7 @@ import minikeras
 from minikeras import backend as K
 from minikeras import layers as L
 from minikeras.engine.base_layer import Layer
-from minikeras.layers import (GRU, LSTM, RNN, Dense, Embedding, GRUCell, Input, LSTMCell, SimpleRNN,
+from minikeras.layers import (GRU, LSTM, RNN, Embedding, GRUCell, Input, LSTMCell, SimpleRNN,
                               SimpleRNNCell, StackedRNNCells)
 from minikeras.models import Model, Sequential, load_model
 from minikeras.utils.test_utils import layer_test

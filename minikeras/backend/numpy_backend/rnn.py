@@ -1,6 +1,6 @@
 """K surface, part 8: `rnn`, the symbolic scan over time."""
 from ..graph import scan as scan_ops
-from ..graph.tensor import Tensor, shape_str
+from ..graph.tensor import shape_str
 from ..ops import elementwise as ew
 from ..ops import recurrent as recurrent_ops
 from ..ops import shape as shape_ops

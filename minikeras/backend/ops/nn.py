@@ -2,6 +2,7 @@
 softmax and log-softmax along an axis."""
 from ..graph.op import Op
 from ..kernels import xp
+from . import elementwise as ew
 from . import reduce as red
 
 
@@ -37,4 +38,4 @@ class LogSoftmax(Op):
     def grad(self, inputs, outputs, gs):
         y, g = outputs[0], gs[0]
         total = red.Sum(axis=(self.axis,), keepdims=True)(g)
-        return [g - Softmax(axis=self.axis)(inputs[0]) * total]
+        return [g - ew.Exp()(y) * total]  # exp(log_softmax(x)) = softmax(x)
