@@ -211,6 +211,10 @@ def _clip01(x):
 _ELEMENTWISE = _ELEMENTWISE | frozenset([_clip01])
 
 
+#: gate activations the backend's fused gate ops (`K.lstm_gates`, `K.gru_gates`) compute
+_FUSED_GATES = {activations.sigmoid: 'sigmoid', activations.hard_sigmoid: 'hard_sigmoid'}
+
+
 def _activate_gates(z, activation, starts, units):
     """`activation` of the gate slices `z[:, s:s+units]` for each s in `starts`."""
     if activation in _ELEMENTWISE:
@@ -356,6 +360,10 @@ class GRUCell(_RecurrentCell):
                                       axis=-1)
             if rec_bias is not None:
                 inner = inner + rec_bias
+            gate = _FUSED_GATES.get(self.recurrent_activation)
+            if gate is not None and self.activation is activations.tanh and hasattr(K, 'gru_gates'):
+                h = K.gru_gates(projected, inner, h_tm1, gate)
+                return h, [h]
             zr = projected[:, :2 * u] + inner[:, :2 * u]
             z, r = _activate_gates(zr, self.recurrent_activation, (0, u), u)
             hh = self.activation(projected[:, 2 * u:] + r * inner[:, 2 * u:])
@@ -477,8 +485,7 @@ class LSTMCell(_RecurrentCell):
             z = projected + K.concatenate([K.dot(h_tm1 * rd[k], rk[k]) for k in range(4)], axis=-1)
         else:
             z = projected + K.dot(h_tm1 * rd[0], self.recurrent_kernel)
-        gate = {activations.sigmoid: 'sigmoid', activations.hard_sigmoid: 'hard_sigmoid'}.get(
-            self.recurrent_activation)
+        gate = _FUSED_GATES.get(self.recurrent_activation)
         if gate is not None and self._fused_gate(gate):
             h, c = K.lstm_gates(z, c_tm1, gate)
             return h, [h, c]

@@ -212,3 +212,27 @@ def test_map_fn_foldl_foldr_values_and_gradients():
     f = K.function([x], [K.sum(mapped) + K.sum(summed)])
     np.testing.assert_allclose(K.function([x], [grad])([xv])[0],
                                numeric_gradient(lambda a: float(f(a)[0]), [xv.copy()], 0), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize('gate', ['sigmoid', 'hard_sigmoid', 'clip'])
+def test_fused_gru_gates_match_composite_ops_to_second_order(gate):
+    from minikeras.backend.ops import recurrent as recurrent_ops
+    from op_check import check_op
+    rng = np.random.RandomState(1)
+    scale, shift = (0.4, 0.3) if gate == 'clip' else (1.5, 0.0)
+    x, inner, h = rng.randn(3, 6) * scale + shift, rng.randn(3, 6) * scale, rng.randn(3, 2)
+    check_op(lambda a, b, c: K.gru_gates(a, b, c, gate), [x, inner, h])   # numeric gradients
+    x_t, inner_t, h_t = [K.placeholder(v.shape, dtype='float64') for v in (x, inner, h)]
+    fused = K.gru_gates(x_t, inner_t, h_t, gate)
+    composite = recurrent_ops._composite_gru(gate, x_t, inner_t, h_t)[0]
+
+    def second_order(h_new):
+        g = K.gradients(K.sum(h_new * h_new), [x_t])[0]
+        return K.gradients(K.sum(K.square(g)), [x_t, inner_t, h_t])
+
+    values = K.function([x_t, inner_t, h_t], [fused] + second_order(fused) + [composite]
+                        + second_order(composite))([x, inner, h])
+    for fused_value, composite_value in zip(values[:4], values[4:]):
+        np.testing.assert_allclose(fused_value, composite_value, rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match='3 gates of 2 units'):
+        K.gru_gates(K.placeholder((3, 4)), K.placeholder((3, 6)), K.placeholder((3, 2)))

@@ -5,7 +5,7 @@ from ..ops import elementwise as ew
 from ..ops import recurrent as recurrent_ops
 from ..ops import shape as shape_ops
 
-__all__ = ['rnn', 'lstm_gates', 'map_fn', 'foldl', 'foldr']
+__all__ = ['rnn', 'lstm_gates', 'gru_gates', 'map_fn', 'foldl', 'foldr']
 
 
 def _time_major(x):
@@ -126,6 +126,25 @@ def lstm_gates(z, c_prev, gate='sigmoid'):
         raise ValueError('lstm_gates: gate must be one of %s, got %r' % (recurrent_ops.GATES, gate))
     h, c, _ = recurrent_ops.LSTMGates(gate=gate)(z, c_prev)
     return h, c
+
+
+def gru_gates(x, inner, h_prev, gate='sigmoid'):
+    """The elementwise part of a GRU step (`reset_after=True`) as one fused op
+    (a minikeras extension of the Keras backend, like `lstm_gates`).
+
+    Args:
+        x: input projection with bias (batch, 3 * units), gates ordered z, r, h.
+        inner: recurrent projection `h_prev @ U` with its bias (batch, 3 * units).
+        h_prev: previous state (batch, units).
+        gate: 'sigmoid', 'hard_sigmoid' or 'clip'.
+
+    Returns:
+        The new state `hh + z * (h_prev - hh)` with `hh = tanh(x_h + r * inner_h)`.
+    """
+    if gate not in recurrent_ops.GATES:
+        raise ValueError('gru_gates: gate must be one of %s, got %r' % (recurrent_ops.GATES, gate))
+    h, _ = recurrent_ops.GRUGates(gate=gate)(x, inner, h_prev)
+    return h
 
 
 def map_fn(fn, elems, name=None, dtype=None):

@@ -1,4 +1,4 @@
-"""Fused LSTM gate op: the elementwise part of one LSTM step as one op.
+"""Fused recurrent gate ops: the elementwise part of one LSTM or GRU step as one op.
 
 An LSTM step is `z = x_t W + h U + b` followed by about a dozen elementwise
 operations on the four gates. Inside a scan every op costs Python dispatch and
@@ -6,8 +6,10 @@ temporaries at each time step, so the gate math is one op here, with a fused
 gradient op. Both have gradient rules (the gradient op's rule differentiates
 an equivalent composite graph), so higher-order gradients still work.
 
-Gate order is Keras's: input, forget, cell candidate, output. The cell and
-output activation is tanh; `gate` names the gate activation:
+LSTM gate order is Keras's: input, forget, cell candidate, output; GRU's is
+update, reset, candidate (with the reset gate applied after the recurrent
+product, `reset_after=True`). The candidate activation is tanh; `gate` names the
+gate activation:
 'sigmoid', 'hard_sigmoid' (clip(0.2 z + 0.5, 0, 1)) or 'clip' (clip(z, 0, 1),
 for pre-scaled hard-sigmoid inputs).
 """
@@ -148,11 +150,11 @@ def _composite_gates(gate, acts_or_z, from_z):
     return Concatenate(axis=1)(gate_fn(parts[0]), gate_fn(parts[1]), ew.Tanh()(parts[2]), gate_fn(parts[3]))
 
 
-def _split(acts):
+def _split(acts, blocks=4):
     from .shape import GetItem
-    u = acts.shape[1] // 4
+    u = acts.shape[1] // blocks
     return [GetItem(index=(('slice', None, None, None), ('slice', k * u, (k + 1) * u, None)))(acts)
-            for k in range(4)]
+            for k in range(blocks)]
 
 
 def _composite_step(gate, z, c_prev):
@@ -196,3 +198,125 @@ def composite_grad_vjp(gate, inputs, output_grads):
                              g_cell * i * derivative_parts[2], gh * tanh_c * derivative_parts[3])
     gc_prev = g_cell * f
     return vjp([gz, gc_prev], output_grads, list(inputs), zeros_for_unrelated=False)
+
+
+class GRUGates(Op):
+    """(x (batch, 3u), inner (batch, 3u), h_prev (batch, u)) -> (h, activations (batch, 3u)).
+
+    `x` is the input projection (with the input bias), `inner` the recurrent
+    projection `h_prev @ U` (with the recurrent bias). With z, r the gates and
+    hh = tanh(x_h + r * inner_h): h = hh + z * (h_prev - hh).
+    `activations` holds [z, r, hh]; the gradient reads it.
+    """
+    n_outputs = 2
+    fresh_output = True
+
+    def infer(self, x, inner, h_prev):
+        if len(x.shape) != 2 or len(inner.shape) != 2 or len(h_prev.shape) != 2:
+            raise ValueError('GRUGates: expected 2-D projections and state, got %s, %s and %s'
+                             % (shape_str(x.shape), shape_str(inner.shape), shape_str(h_prev.shape)))
+        units = h_prev.shape[1]
+        for name, t in (('input', x), ('recurrent', inner)):
+            if t.shape[1] is not None and units is not None and t.shape[1] != 3 * units:
+                raise ValueError('GRUGates: %s projection of shape %s does not hold 3 gates of %d units'
+                                 % (name, shape_str(t.shape), units))
+        return [(h_prev.shape, x.dtype), (x.shape, x.dtype)]
+
+    def forward(self, x, inner, h_prev):
+        u = h_prev.shape[1]
+        acts = xp.add(x, inner)
+        _gate_forward(self.gate, acts[:, :2 * u], acts[:, :2 * u])
+        candidate = acts[:, 2 * u:]
+        xp.multiply(acts[:, u:2 * u], inner[:, 2 * u:], out=candidate)
+        candidate += x[:, 2 * u:]
+        xp.tanh(candidate, out=candidate)
+        h = h_prev - candidate
+        h *= acts[:, :u]
+        h += candidate
+        return h, acts
+
+    def grad(self, inputs, outputs, output_grads):
+        from .elementwise import zeros_like
+        gh, gacts = output_grads
+        if gacts is not None:
+            return composite_gru_vjp(self.gate, inputs, output_grads)
+        gh = gh if gh is not None else zeros_like(outputs[0])
+        gx, ginner, gh_prev = GRUGatesGrad(gate=self.gate)(outputs[1], inputs[1], inputs[2], gh)
+        return [gx, ginner, gh_prev]
+
+
+class GRUGatesGrad(Op):
+    """(acts, inner, h_prev, gh) -> (gx, ginner, gh_prev): the vector-Jacobian
+    product of `GRUGates` given the gradient of h."""
+    n_outputs = 3
+    fresh_output = True
+
+    def infer(self, acts, inner, h_prev, gh):
+        return [(acts.shape, acts.dtype), (acts.shape, acts.dtype), (h_prev.shape, h_prev.dtype)]
+
+    def forward(self, acts, inner, h_prev, gh):
+        u = h_prev.shape[1]
+        z, r, hh = acts[:, :u], acts[:, u:2 * u], acts[:, 2 * u:]
+        gx = xp.empty_like(acts)
+        xp.subtract(h_prev, hh, out=gx[:, :u])
+        gx[:, :u] *= gh                                   # d/dz = gh * (h_prev - hh)
+        gh_prev = gh * z
+        d_candidate = gx[:, 2 * u:]                       # d/d(pre-tanh) = gh * (1 - z) * (1 - hh^2)
+        xp.subtract(1.0, z, out=d_candidate)
+        d_candidate *= gh
+        d_candidate *= 1.0 - hh * hh
+        xp.multiply(d_candidate, inner[:, 2 * u:], out=gx[:, u:2 * u])  # d/dr
+        derivative = _gate_derivative(self.gate, acts[:, :2 * u], xp.empty((acts.shape[0], 2 * u), acts.dtype))
+        gx[:, :2 * u] *= derivative
+        ginner = gx.copy()
+        ginner[:, 2 * u:] *= r
+        return gx, ginner, gh_prev
+
+    def grad(self, inputs, outputs, output_grads):
+        return composite_gru_grad_vjp(self.gate, inputs, output_grads)
+
+
+def _composite_gru(gate, x, inner, h_prev):
+    """GRUGates as primitive ops: [h, acts]."""
+    from . import elementwise as ew
+    from .shape import Concatenate
+    xs, inners = _split(x, 3), _split(inner, 3)
+
+    def gate_fn(t):
+        if gate == 'sigmoid':
+            return ew.Sigmoid()(t)
+        if gate == 'hard_sigmoid':
+            return ew.Clip(min_value=0.0, max_value=1.0)(t * 0.2 + 0.5)
+        return ew.Clip(min_value=0.0, max_value=1.0)(t)
+    z, r = gate_fn(xs[0] + inners[0]), gate_fn(xs[1] + inners[1])
+    hh = ew.Tanh()(xs[2] + r * inners[2])
+    return [hh + z * (h_prev - hh), Concatenate(axis=1)(z, r, hh)]
+
+
+def composite_gru_vjp(gate, inputs, output_grads):
+    """Gradient of GRUGates through an equivalent graph of primitive ops."""
+    from ..graph.gradients import vjp
+    return vjp(_composite_gru(gate, *inputs), output_grads, list(inputs), zeros_for_unrelated=False)
+
+
+def composite_gru_grad_vjp(gate, inputs, output_grads):
+    """Gradient of GRUGatesGrad: differentiate its computation written with primitive ops."""
+    from ..graph.gradients import vjp
+    from . import elementwise as ew
+    from .shape import Concatenate
+    acts, inner, h_prev, gh = inputs
+    z, r, hh = _split(acts, 3)
+    inner_h = _split(inner, 3)[2]
+    d_candidate = gh * (1.0 - z) * (1.0 - hh * hh)
+
+    def derivative(a):
+        if gate == 'sigmoid':
+            return a * (1.0 - a)
+        inside = ew.Cast(dtype=a.dtype)(ew.LogicalAnd()(ew.Greater()(a, ew.as_tensor(0.0, a)),
+                                                        ew.Less()(a, ew.as_tensor(1.0, a))))
+        return inside * 0.2 if gate == 'hard_sigmoid' else inside
+    gz = gh * (h_prev - hh) * derivative(z)
+    gr = d_candidate * inner_h * derivative(r)
+    gx = Concatenate(axis=1)(gz, gr, d_candidate)
+    ginner = Concatenate(axis=1)(gz, gr, d_candidate * r)
+    return vjp([gx, ginner, gh * z], output_grads, list(inputs), zeros_for_unrelated=False)
