@@ -19,6 +19,10 @@ from minikeras.models import Model, Sequential, load_model, model_from_json
 from minikeras.utils import CustomObjectScope
 from minikeras.utils.io_utils import HDF5_OBJECT_HEADER_LIMIT, H5Dict
 
+# Several tests save models that were never compiled; loading them warns, as
+# Keras does (checked once in test_loading_an_uncompiled_model_warns).
+pytestmark = pytest.mark.filterwarnings('ignore:No training configuration found:UserWarning')
+
 OPTIMIZERS = [
     ('SGD', {'lr': 0.05}),
     ('SGD', {'lr': 0.05, 'momentum': 0.9, 'nesterov': True, 'decay': 0.01}),
@@ -460,3 +464,13 @@ def test_preprocess_model_config():
         'name': 'l', 'function': 'square_plus_one', 'function_type': 'function', 'module': '__main__',
         'output_shape': None, 'output_shape_type': 'raw', 'output_shape_module': None, 'arguments': {}}})
     assert 'module' not in lam['config'] and 'output_shape_module' not in lam['config']
+
+
+@pytest.mark.filterwarnings('error:No training configuration found:UserWarning')
+def test_loading_an_uncompiled_model_warns(tmp_path):
+    model = Sequential([Dense(2, input_shape=(3,))])
+    path = str(tmp_path / 'uncompiled.h5')
+    model.save(path)
+    with pytest.warns(UserWarning, match='No training configuration found'):
+        reloaded = load_model(path)
+    assert reloaded.optimizer is None
