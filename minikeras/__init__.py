@@ -2,7 +2,7 @@
 
 `import minikeras as keras` gives the Keras 2 module layout: `keras.layers`,
 `keras.models`, `keras.optimizers`, `keras.losses`, `keras.metrics`,
-`keras.callbacks`, `keras.backend`, `keras.utils`, ... and `keras.Input`,
+`keras.callbacks`, `keras.backend`, `keras.utils`, `keras.preprocessing`, ... and `keras.Input`,
 `keras.Model`, `keras.Sequential`.
 """
 __version__ = '0.1.0'
@@ -12,6 +12,7 @@ from . import utils  # noqa: F401,E402
 from . import activations, constraints, initializers, regularizers  # noqa: F401,E402
 from . import losses, metrics, optimizers  # noqa: F401,E402
 from . import engine, layers, models, callbacks  # noqa: F401,E402
+from . import preprocessing  # noqa: F401,E402
 from .engine.input_layer import Input  # noqa: F401,E402
 from .engine.sequential import Sequential  # noqa: F401,E402
 from .engine.training import Model  # noqa: F401,E402
