@@ -7,7 +7,7 @@ from minikeras import backend as K
 from minikeras import layers
 from minikeras.models import Model
 from minikeras.utils.test_utils import layer_test
-from keras2_fixtures import assert_close, case_names, load_case
+from keras2_fixtures import case_names, check_layer_fixture, load_case
 
 CLASSES = {'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU', 'Softmax', 'ReLU'}
 CASES = [name for name in case_names('layers') if load_case('layers', name)[0]['class_name'] in CLASSES]
@@ -21,24 +21,7 @@ def test_cases_found():
 
 @pytest.mark.parametrize('name', CASES)
 def test_activation_fixture(name):
-    meta, arrays = load_case('layers', name)
-    layer = layers.deserialize({'class_name': meta['class_name'], 'config': meta['config']})
-    x = layers.Input(shape=tuple(meta['input_shapes'][0][1:]), dtype=meta['input_dtypes'][0])
-    out = layer(x)
-    model = Model(x, out)
-    layer.set_weights([arrays['w%d' % j] for j in range(len(meta['weight_names']))])
-    y = model.predict(arrays['x0'], batch_size=len(arrays['x0']))
-    assert_close(y, arrays['y'], meta['tol'], what=name + ' y')
-
-    loss = K.sum(out * K.constant(arrays['dy']))
-    trainable = layer.trainable_weights
-    assert [j for j, w in enumerate(layer.weights) if any(w is t for t in trainable)] == \
-        meta['trainable_weight_indices']
-    grads = K.function([x], K.gradients(loss, [x] + trainable))([arrays['x0']])
-    assert_close(grads[0], arrays['dx0'], meta['tol'], factor=2, what=name + ' dx0')
-    for w, g in zip(trainable, grads[1:]):
-        j = [k for k, v in enumerate(layer.weights) if v is w][0]
-        assert_close(g, arrays['dw%d' % j], meta['tol'], factor=2, what=name + ' dw%d' % j)
+    check_layer_fixture(name)
 
 
 def _signed_data(shape, seed=0):

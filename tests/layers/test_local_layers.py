@@ -4,11 +4,10 @@ formats, weight shapes, configs (tf_keras `implementation` accepted) and errors.
 import numpy as np
 import pytest
 
-from minikeras import backend as K
 from minikeras import layers
 from minikeras.models import Model, Sequential
 from minikeras.utils.test_utils import layer_test
-from keras2_fixtures import assert_close, case_names, load_case
+from keras2_fixtures import case_names, check_layer_fixture, load_case
 
 CASES = [name for name in case_names('layers')
          if load_case('layers', name)[0]['class_name'] in ('LocallyConnected1D', 'LocallyConnected2D')]
@@ -20,20 +19,8 @@ def test_cases_found():
 
 @pytest.mark.parametrize('name', CASES)
 def test_fixture(name):
-    meta, arrays = load_case('layers', name)
-    layer = layers.deserialize({'class_name': meta['class_name'], 'config': meta['config']})
-    x = layers.Input(shape=tuple(meta['input_shapes'][0][1:]))
-    out = layer(x)
-    model = Model(x, out)
-    layer.set_weights([arrays['w%d' % j] for j in range(len(meta['weight_names']))])
+    meta, arrays, layer, model = check_layer_fixture(name)
     assert [w.shape for w in layer.get_weights()] == [tuple(s) for s in meta['weight_shapes']]
-    assert_close(model.predict(arrays['x0'], batch_size=len(arrays['x0'])), arrays['y'], meta['tol'], what=name)
-    loss = K.sum(out * K.constant(arrays['dy']))
-    grads = K.function([x], K.gradients(loss, [x] + layer.trainable_weights))([arrays['x0']])
-    assert_close(grads[0], arrays['dx0'], meta['tol'], factor=2, what=name + ' dx0')
-    for w, g in zip(layer.trainable_weights, grads[1:]):
-        j = [k for k, v in enumerate(layer.weights) if v is w][0]
-        assert_close(g, arrays['dw%d' % j], meta['tol'], factor=2, what='%s dw%d' % (name, j))
 
 
 @pytest.mark.parametrize('cls, kwargs, shape', [

@@ -16,7 +16,7 @@ from minikeras import backend as K
 from minikeras import layers
 from minikeras.models import Model
 from minikeras.utils.test_utils import layer_test
-from keras2_fixtures import assert_close, case_names, load_case
+from keras2_fixtures import case_names, check_layer_fixture, load_case
 
 MERGE_CLASSES = {'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Dot'}
 CASES = [name for name in case_names('layers') if load_case('layers', name)[0]['class_name'] in MERGE_CLASSES]
@@ -30,20 +30,8 @@ def test_cases_found():
 
 @pytest.mark.parametrize('name', CASES)
 def test_merge_fixture(name):
-    meta, arrays = load_case('layers', name)
-    layer = layers.deserialize({'class_name': meta['class_name'], 'config': meta['config']})
-    inputs = [layers.Input(shape=tuple(s[1:]), dtype=dt) for s, dt in zip(meta['input_shapes'], meta['input_dtypes'])]
-    out = layer(inputs)
-    assert K.int_shape(out)[1:] == tuple(meta['output_shapes'][0][1:])
-    model = Model(inputs, out)
-    xs = [arrays['x%d' % i] for i in range(meta['n_inputs'])]
-    y = model.predict(xs, batch_size=len(xs[0]))
-    assert_close(y, arrays['y'], meta['tol'], what=name + ' y')
-
-    loss = K.sum(out * K.constant(arrays['dy']))
-    grads = K.function(inputs, K.gradients(loss, inputs))(xs)
-    for i, g in enumerate(grads):
-        assert_close(g, arrays['dx%d' % i], meta['tol'], factor=2, what='%s dx%d' % (name, i))
+    meta, arrays, layer, model = check_layer_fixture(name)
+    assert K.int_shape(model.outputs[0])[1:] == tuple(meta['output_shapes'][0][1:])
 
 
 def _batch_dot_reference(axes):

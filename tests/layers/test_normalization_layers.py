@@ -7,10 +7,10 @@ import pytest
 
 from minikeras import backend as K
 from minikeras import layers
-from minikeras.models import Model, Sequential
+from minikeras.models import Sequential
 from minikeras.optimizers import SGD
 from minikeras.utils.test_utils import layer_test
-from keras2_fixtures import assert_close, case_names, load_case
+from keras2_fixtures import assert_close, case_names, check_layer_fixture, load_case
 
 CASES = [name for name in case_names('layers') if load_case('layers', name)[0]['class_name'] == 'BatchNormalization']
 
@@ -30,26 +30,10 @@ def _build(meta):
 
 @pytest.mark.parametrize('name', CASES)
 def test_batchnorm_fixture(name):
-    meta, arrays = load_case('layers', name)
-    layer, x, out = _build(meta)
-    model = Model(x, out)
-    weights = [arrays['w%d' % j] for j in range(len(meta['weight_names']))]
-    layer.set_weights(weights)
-    y = model.predict(arrays['x0'], batch_size=len(arrays['x0']))
-    assert_close(y, arrays['y'], meta['tol'], what=name + ' y')
-
-    loss = K.sum(out * K.constant(arrays['dy']))
-    trainable = layer.trainable_weights
-    assert [j for j, w in enumerate(layer.weights) if any(w is t for t in trainable)] == \
-        meta['trainable_weight_indices']
-    grads = K.function([x], K.gradients(loss, [x] + trainable))([arrays['x0']])
-    assert_close(grads[0], arrays['dx0'], meta['tol'], factor=2, what=name + ' dx0')
-    for w, g in zip(trainable, grads[1:]):
-        j = [k for k, v in enumerate(layer.weights) if v is w][0]
-        assert_close(g, arrays['dw%d' % j], meta['tol'], factor=2, what=name + ' dw%d' % j)
-
+    meta, arrays, layer, model = check_layer_fixture(name)
     if meta.get('training'):
         # A fresh instance, one forward pass with the updates (as the checker runs it).
+        weights = [arrays['w%d' % j] for j in range(len(meta['weight_names']))]
         K.clear_session()
         layer, x, out = _build(meta)
         layer.set_weights(weights)

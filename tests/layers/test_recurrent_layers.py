@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from keras2_fixtures import assert_close, case_names, load_case
+from keras2_fixtures import assert_close, case_names, check_layer_fixture, load_case
 
 import minikeras
 from minikeras import backend as K
@@ -22,50 +22,13 @@ RECURRENT_CASES = [n for n in case_names('layers')
 
 
 def run_layer_case(name):
-    """Drives one fixture case the way the conformance checker does (README section 7):
-    forward through `predict`, gradients w.r.t. float inputs and trainable weights,
-    and (for single layers) a JSON config round trip and `layer_test`."""
-    meta, a = load_case('layers', name)
+    """Drives one fixture case the way the conformance checker does (README section 7),
+    then (for single layers) a JSON config round trip and `layer_test`."""
+    meta, a, layer, model = check_layer_fixture(name)
     n_out = meta['n_outputs']
     ys = [a['y']] if 'y' in a else [a['y%d' % i] for i in range(n_out)]
-    dys = [a['dy']] if 'dy' in a else [a['dy%d' % i] for i in range(n_out)]
     ws = [a['w%d' % j] for j in range(len(meta['weight_names']))]
     xs = [a['x%d' % i] for i in range(meta['n_inputs'])]
-    if meta['kind'] == 'model':
-        model = minikeras.models.model_from_json(meta['model_json'])
-        model.set_weights(ws)
-        inputs, outs, layer = model.inputs, model.outputs, model
-    else:
-        layer = L.deserialize({'class_name': meta['class_name'], 'config': meta['config']})
-        inputs = [Input(shape=tuple(s[1:]), dtype=dt) for s, dt in zip(meta['input_shapes'], meta['input_dtypes'])]
-        out = layer(inputs[0] if len(inputs) == 1 else inputs)
-        outs = out if isinstance(out, list) else [out]
-        model = Model(inputs, outs)
-        layer.set_weights(ws)
-    pred = model.predict(xs[0] if len(xs) == 1 else xs, batch_size=meta['input_shapes'][0][0])
-    pred = pred if isinstance(pred, list) else [pred]
-    tol = meta['tol']
-    assert len(pred) == len(ys)
-    for i, (p, y) in enumerate(zip(pred, ys)):
-        assert_close(p, y, tol, what='%s y%d' % (name, i))
-    loss = None
-    for o, d in zip(outs, dys):
-        term = K.sum(o * K.constant(d))
-        loss = term if loss is None else loss + term
-    float_in = [x for x, dt in zip(inputs, meta['input_dtypes']) if dt.startswith('float')]
-    trainable = layer.trainable_weights
-    values = K.function(inputs, K.gradients(loss, float_in + trainable))(xs)
-    k = 0
-    for i, dt in enumerate(meta['input_dtypes']):
-        if dt.startswith('float'):
-            assert_close(values[k], a['dx%d' % i], tol, 2, what='%s dx%d' % (name, i))
-            k += 1
-    all_weights = layer.weights
-    assert sorted(j for j, w in enumerate(all_weights) if any(w is t for t in trainable)) == \
-        meta['trainable_weight_indices']
-    for w, v in zip(trainable, values[k:]):
-        j = [i for i, x in enumerate(all_weights) if x is w][0]
-        assert_close(v, a['dw%d' % j], tol, 2, what='%s dw%d' % (name, j))
     if meta['kind'] == 'layer':
         config = layer.get_config()
         again = L.deserialize({'class_name': meta['class_name'], 'config': json.loads(json.dumps(config))})
