@@ -8,10 +8,11 @@ What this package exports:
 - `Progbar`, the training progress bar;
 - data feeding for the generator loops: `Sequence`, `SequenceEnqueuer`,
   `OrderedEnqueuer`, `GeneratorEnqueuer`;
-- model inspection: `count_params`, `print_summary`.
+- model inspection: `count_params`, `print_summary`, and `plot_model` /
+  `model_to_dot` (these need the optional pydot: `pip install 'minikeras[plot]'`).
 
 The submodules `conv_utils`, `io_utils` and `test_utils` (`layer_test`) are
-imported by name. Keras 2's `plot_model` is not provided.
+imported by name.
 """
 from .generic_utils import (CustomObjectScope, custom_object_scope, deserialize_keras_object,  # noqa: F401
                             get_custom_objects, serialize_keras_object)
@@ -19,3 +20,4 @@ from .np_utils import to_categorical, normalize  # noqa: F401
 from .progbar import Progbar  # noqa: F401
 from .data_utils import GeneratorEnqueuer, OrderedEnqueuer, Sequence, SequenceEnqueuer  # noqa: F401
 from .layer_utils import count_params, print_summary  # noqa: F401
+from .vis_utils import model_to_dot, plot_model  # noqa: F401
