@@ -132,14 +132,15 @@ class _Merge(Layer):
             return None
         return (batch,) + tuple(output_shape)
 
-    def compute_mask(self, inputs, mask=None):
-        """The AND of the input masks (None if no input is masked).
+    def _any_input_masked(self, inputs, mask):
+        """Whether any input carries a mask, after checking `inputs` and `mask`
+        are lists of the same length.
 
         Raises:
             ValueError: `mask` or `inputs` is not a list, or their lengths differ.
         """
         if mask is None:
-            return None
+            return False
         if not isinstance(mask, list):
             raise ValueError('Layer %s: `mask` should be a list.' % self.name)
         if not isinstance(inputs, list):
@@ -147,7 +148,15 @@ class _Merge(Layer):
         if len(mask) != len(inputs):
             raise ValueError('Layer %s: the lists `inputs` and `mask` should have the same length (%d vs %d).'
                              % (self.name, len(inputs), len(mask)))
-        if all(m is None for m in mask):
+        return any(m is not None for m in mask)
+
+    def compute_mask(self, inputs, mask=None):
+        """The AND of the input masks (None if no input is masked).
+
+        Raises:
+            ValueError: `mask` or `inputs` is not a list, or their lengths differ.
+        """
+        if not self._any_input_masked(inputs, mask):
             return None
         masks = [K.expand_dims(m, 0) for m in mask if m is not None]
         return K.all(K.concatenate(masks, axis=0), axis=0, keepdims=False)
@@ -310,16 +319,7 @@ class Concatenate(_Merge):
     def compute_mask(self, inputs, mask=None):
         """Concatenated masks (an unmasked input counts as all True), reduced
         over the last axis as Keras 2.2 does."""
-        if mask is None:
-            return None
-        if not isinstance(mask, list):
-            raise ValueError('Layer %s: `mask` should be a list.' % self.name)
-        if not isinstance(inputs, list):
-            raise ValueError('Layer %s: `inputs` should be a list.' % self.name)
-        if len(mask) != len(inputs):
-            raise ValueError('Layer %s: the lists `inputs` and `mask` should have the same length (%d vs %d).'
-                             % (self.name, len(inputs), len(mask)))
-        if all(m is None for m in mask):
+        if not self._any_input_masked(inputs, mask):
             return None
         masks = []
         for input_i, mask_i in zip(inputs, mask):
