@@ -1,0 +1,167 @@
+"""Run Keras 2.2.4's own tests (or examples) unmodified against minikeras.
+
+Usage::
+
+    python tests/compat/run_keras224.py [--mirror GIT_DIR] [--only SUBSTR ...] [--timeout S] [--json OUT]
+    python tests/compat/run_keras224.py --examples [--only NAME ...]
+
+The Keras sources come from a local git mirror of keras-team/keras (default:
+$KERAS_MIRROR, else /work/.mirror/keras-team+keras/repo), read at tag 2.2.4
+into a scratch folder; nothing is downloaded and nothing of Keras is kept in
+this repository. Each test file runs in a fresh pytest process with the
+`keras_alias` plugin (this folder), so `keras` imports resolve to `minikeras`.
+The table printed at the end gives passed / failed / errors / skipped per file;
+the acceptance ratio is passed / (passed + failed + errors).
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+DEFAULT_MIRROR = os.environ.get('KERAS_MIRROR', '/work/.mirror/keras-team+keras/repo')
+
+# The files the drop-in issues measure (tests/ paths at tag 2.2.4).
+TEST_FILES = [
+    'tests/keras/activations_test.py', 'tests/keras/constraints_test.py', 'tests/keras/initializers_test.py',
+    'tests/keras/losses_test.py', 'tests/keras/metrics_test.py', 'tests/keras/optimizers_test.py',
+    'tests/keras/regularizers_test.py', 'tests/keras/test_callbacks.py', 'tests/keras/test_sequential_model.py',
+    'tests/keras/engine/test_topology.py', 'tests/keras/engine/test_training.py',
+    'tests/keras/layers/advanced_activations_test.py', 'tests/keras/layers/convolutional_recurrent_test.py',
+    'tests/keras/layers/convolutional_test.py', 'tests/keras/layers/core_test.py',
+    'tests/keras/layers/embeddings_test.py', 'tests/keras/layers/local_test.py', 'tests/keras/layers/merge_test.py',
+    'tests/keras/layers/noise_test.py', 'tests/keras/layers/normalization_test.py',
+    'tests/keras/layers/pooling_test.py', 'tests/keras/layers/recurrent_test.py',
+    'tests/keras/layers/wrappers_test.py',
+    'tests/keras/utils/conv_utils_test.py', 'tests/keras/utils/data_utils_test.py',
+    'tests/keras/utils/generic_utils_test.py', 'tests/keras/utils/io_utils_test.py',
+    'tests/keras/utils/layer_utils_test.py', 'tests/keras/utils/np_utils_test.py',
+    'tests/keras/utils/vis_utils_test.py',
+    'tests/test_dynamic_trainability.py', 'tests/test_loss_masking.py', 'tests/test_loss_weighting.py',
+    'tests/test_model_pickling.py', 'tests/test_model_saving.py', 'tests/test_multiprocessing.py',
+    'tests/integration_tests/preprocessing/image_test.py',
+    'tests/integration_tests/preprocessing/sequence_test.py',
+    'tests/integration_tests/preprocessing/text_test.py', 'tests/integration_tests/test_datasets.py',
+    'tests/integration_tests/test_image_data_tasks.py', 'tests/integration_tests/test_temporal_data_tasks.py',
+    'tests/integration_tests/test_vector_data_tasks.py',
+]
+EXTRA_TEST_FILES = ['tests/keras/wrappers/scikit_learn_test.py', 'tests/keras/legacy/layers_test.py',
+                    'tests/keras/legacy/interface_test.py', 'tests/keras/backend/backend_test.py']
+
+
+def extract(mirror, tag, dest):
+    """Writes `tests/` and `examples/` of `tag` from the git mirror into `dest`."""
+    archive = subprocess.run(['git', '--git-dir', mirror, 'archive', tag, 'tests', 'examples'],
+                             check=True, stdout=subprocess.PIPE).stdout
+    subprocess.run(['tar', '-x', '-C', dest], input=archive, check=True)
+
+
+def _env(extra_env=None):
+    env = dict(os.environ)
+    env['PYTHONPATH'] = os.pathsep.join([HERE, REPO] + [p for p in [env.get('PYTHONPATH')] if p])
+    env.setdefault('OMP_NUM_THREADS', '1')
+    env.setdefault('OPENBLAS_NUM_THREADS', '1')
+    env.update(extra_env or {})
+    return env
+
+
+def run_test_file(root, rel, timeout, extra_env=None):
+    """Runs one test file; returns a dict of counts (and 'timeout' when it ran out)."""
+    xml_path = os.path.join(root, 'junit-%s.xml' % rel.replace('/', '_'))
+    cmd = [sys.executable, '-m', 'pytest', rel, '-q', '-p', 'keras_alias', '-p', 'no:cacheprovider',
+           '-o', 'addopts=', '--rootdir', root, '-c', os.devnull, '--junitxml', xml_path, '-W', 'ignore']
+    try:
+        proc = subprocess.run(cmd, cwd=root, env=_env(extra_env), timeout=timeout,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        output = proc.stdout.decode('utf-8', 'replace')
+    except subprocess.TimeoutExpired as e:
+        output = (e.stdout or b'').decode('utf-8', 'replace')
+        return {'file': rel, 'passed': 0, 'failed': 0, 'errors': 0, 'skipped': 0, 'timeout': True,
+                'output': output[-4000:]}
+    counts = {'file': rel, 'passed': 0, 'failed': 0, 'errors': 0, 'skipped': 0, 'output': output[-4000:]}
+    if os.path.exists(xml_path):
+        for case in ET.parse(xml_path).getroot().iter('testcase'):
+            kinds = {child.tag for child in case}
+            if 'failure' in kinds:
+                counts['failed'] += 1
+            elif 'error' in kinds:
+                counts['errors'] += 1
+            elif 'skipped' in kinds:
+                counts['skipped'] += 1
+            else:
+                counts['passed'] += 1
+    else:
+        counts['errors'] = 1
+    return counts
+
+
+def run_example(root, name, timeout, extra_env=None):
+    path = os.path.join(root, 'examples', name)
+    try:
+        proc = subprocess.run([sys.executable, '-c', 'import keras_alias, runpy, sys; sys.argv=[%r]; '
+                               'runpy.run_path(%r, run_name="__main__")' % (path, path)],
+                              cwd=os.path.join(root, 'examples'), env=_env(extra_env), timeout=timeout,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        return {'file': name, 'ok': proc.returncode == 0,
+                'output': proc.stdout.decode('utf-8', 'replace')[-3000:]}
+    except subprocess.TimeoutExpired as e:
+        return {'file': name, 'ok': False, 'timeout': True,
+                'output': (e.stdout or b'').decode('utf-8', 'replace')[-3000:]}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--mirror', default=DEFAULT_MIRROR, help='git dir of a keras-team/keras mirror')
+    parser.add_argument('--tag', default='2.2.4')
+    parser.add_argument('--only', nargs='*', help='run only files whose path contains one of these')
+    parser.add_argument('--extra', action='store_true', help='also run the files outside the acceptance list')
+    parser.add_argument('--examples', action='store_true', help='run examples/ instead of tests/')
+    parser.add_argument('--timeout', type=float, default=900, help='seconds per file')
+    parser.add_argument('--json', help='write the per-file results here')
+    parser.add_argument('--show-failures', action='store_true', help='print the tail of each failing run')
+    args = parser.parse_args(argv)
+    if not os.path.isdir(args.mirror):
+        parser.error('no keras mirror at %s (set --mirror or $KERAS_MIRROR)' % args.mirror)
+    root = tempfile.mkdtemp(prefix='keras224-')
+    extract(args.mirror, args.tag, root)
+    results = []
+    if args.examples:
+        names = sorted(n for n in os.listdir(os.path.join(root, 'examples')) if n.endswith('.py'))
+        names = [n for n in names if not args.only or any(s in n for s in args.only)]
+        for name in names:
+            result = run_example(root, name, args.timeout)
+            results.append(result)
+            print('%-40s %s' % (name, 'ok' if result['ok'] else ('TIMEOUT' if result.get('timeout') else 'FAIL')),
+                  flush=True)
+            if args.show_failures and not result['ok']:
+                print(result['output'])
+    else:
+        files = TEST_FILES + (EXTRA_TEST_FILES if args.extra else [])
+        files = [f for f in files if not args.only or any(s in f for s in args.only)]
+        totals = dict(passed=0, failed=0, errors=0, skipped=0)
+        print('%-58s %6s %6s %6s %6s' % ('file', 'pass', 'fail', 'error', 'skip'))
+        for rel in files:
+            result = run_test_file(root, rel, args.timeout)
+            results.append(result)
+            for key in totals:
+                totals[key] += result[key]
+            print('%-58s %6d %6d %6d %6d%s' % (rel, result['passed'], result['failed'], result['errors'],
+                                                result['skipped'], '  TIMEOUT' if result.get('timeout') else ''),
+                  flush=True)
+            if args.show_failures and (result['failed'] or result['errors'] or result.get('timeout')):
+                print(result['output'])
+        ran = totals['passed'] + totals['failed'] + totals['errors']
+        print('%-58s %6d %6d %6d %6d' % ('TOTAL', totals['passed'], totals['failed'], totals['errors'],
+                                          totals['skipped']))
+        print('pass rate (excluding skipped): %.1f%%' % (100.0 * totals['passed'] / max(ran, 1)))
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(results, f, indent=1)
+
+
+if __name__ == '__main__':
+    main()
