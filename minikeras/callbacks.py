@@ -23,6 +23,13 @@ from . import backend as K
 from .utils.progbar import Progbar
 
 
+def _is_chief_process():
+    """False on the worker processes of a data-parallel run, which neither print
+    progress nor write files (see `minikeras.distribute.init`)."""
+    from .distribute.runtime import is_chief
+    return is_chief()
+
+
 class Callback(object):
     """Base class of callbacks.
 
@@ -265,13 +272,13 @@ class ProgbarLogger(Callback):
         self.stateful_metrics = set(stateful_metrics or [])
 
     def on_train_begin(self, logs=None):
-        self.verbose = self.params['verbose']
+        self.verbose = self.params['verbose'] if _is_chief_process() else 0
         self.epochs = self.params['epochs']
 
     def on_epoch_begin(self, epoch, logs=None):
+        self.target = self.params['steps'] if self.use_steps else self.params['samples']
         if self.verbose:
             print('Epoch %d/%d' % (epoch + 1, self.epochs))
-            self.target = self.params['steps'] if self.use_steps else self.params['samples']
             self.progbar = Progbar(target=self.target, verbose=self.verbose,
                                    stateful_metrics=self.stateful_metrics)
         self.seen = 0
@@ -470,6 +477,8 @@ class ModelCheckpoint(Callback):
             self.model.save(filepath, overwrite=True)
 
     def _save(self, epoch, logs):
+        if not _is_chief_process():
+            return
         filepath = self._format_path(epoch, logs)
         if not self.save_best_only:
             if self.verbose > 0:
@@ -810,12 +819,16 @@ class CSVLogger(Callback):
         self.keys = None
         self.writer = None
         self.append_header = True
+        if not _is_chief_process():
+            return
         if self.append and os.path.exists(self.filename):
             with io.open(self.filename, 'r') as f:
                 self.append_header = not f.readline()
         self.csv_file = io.open(self.filename, 'a' if self.append else 'w', newline='')
 
     def on_epoch_end(self, epoch, logs=None):
+        if self.csv_file is None:
+            return
         logs = logs or {}
         if self.keys is None:
             self.keys = sorted(logs.keys())

@@ -224,7 +224,8 @@ class Optimizer(object):
 
     # -- gradients and constraints ----------------------------------------------------------
     def get_gradients(self, loss, params):
-        """Gradients of `loss` w.r.t. `params`, clipped by global norm then by value.
+        """Gradients of `loss` w.r.t. `params`, combined across processes
+        (`combine_gradients`), then clipped by global norm and by value.
 
         Raises:
             ValueError: a gradient is None (an op in the path has no gradient).
@@ -234,6 +235,16 @@ class Optimizer(object):
             raise ValueError('An operation has `None` for gradient. Please make sure that all of your ops '
                              'have a gradient defined (i.e. are differentiable). Common ops without gradient: '
                              'K.argmax, K.round, K.eval.')
+        return self.clip_gradients(self.combine_gradients(grads))
+
+    def combine_gradients(self, grads):
+        """The gradients this process applies, from the ones it computed: the
+        identity here; data-parallel optimizers (`minikeras.distribute`)
+        average them over all processes."""
+        return grads
+
+    def clip_gradients(self, grads):
+        """`grads` scaled by `clipnorm` (one global norm), then clipped by `clipvalue`, as configured."""
         if self.clipnorm is not None and self.clipnorm > 0:
             norm = K.sqrt(sum([K.sum(K.square(g)) for g in grads]))
             grads = [clip_norm(g, self.clipnorm, norm) for g in grads]
