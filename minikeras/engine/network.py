@@ -590,9 +590,14 @@ class Network(Layer):
         return load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch, reshape=reshape)
 
     def __reduce__(self):
-        """Pickling and `copy.deepcopy` through the model's HDF5 image (see `engine/pickling.py`)."""
+        """Pickling through the model's HDF5 image (see `engine/pickling.py`)."""
         from .pickling import reduce_model
         return reduce_model(self)
+
+    def __deepcopy__(self, memo):
+        """`copy.deepcopy` through the model's HDF5 image (see `engine/pickling.py`)."""
+        from .pickling import copy_model
+        return copy_model(self)
 
 
 def _keras_version():

@@ -12,6 +12,7 @@ from minikeras import optimizers
 from minikeras.engine.pickling import model_from_image, model_image
 from minikeras.layers import Dense, Input, Lambda, Layer, LSTM, concatenate
 from minikeras.models import Model, Sequential
+from minikeras.utils import CustomObjectScope
 
 ROUND_TRIPS = [lambda m: pickle.loads(pickle.dumps(m)), copy.deepcopy]
 
@@ -89,6 +90,36 @@ def test_custom_layer_and_loss_unpickle_without_custom_objects():
     assert isinstance(clone.layers[1], Scale)
     assert clone.loss is custom_mse
     assert_allclose(clone.predict(x), model.predict(x), atol=1e-6)
+
+
+def test_deepcopy_takes_locally_defined_classes_and_functions():
+    class Double(Layer):
+        def call(self, inputs):
+            return 2 * inputs
+
+    def local_mse(y_true, y_pred):
+        return K.mean(K.square(y_pred - y_true), axis=-1)
+
+    model = Sequential([Dense(2, input_shape=(3,)), Double()])
+    model.compile('sgd', local_mse)
+    clone = copy.deepcopy(model)
+    assert isinstance(clone.layers[1], Double) and clone.loss is local_mse
+    x, _ = _data(model)
+    assert_allclose(clone.predict(x), model.predict(x), atol=1e-6)
+    # pickle stores classes by reference: a local class must be supplied when unpickling, as with load_model
+    state = pickle.dumps(Sequential([Dense(2, input_shape=(3,)), Double()]))
+    with pytest.raises(ValueError, match='Double'):
+        pickle.loads(state)
+    with CustomObjectScope({'Double': Double}):
+        assert isinstance(pickle.loads(state).layers[1], Double)
+
+
+@pytest.mark.parametrize('round_trip', ROUND_TRIPS, ids=['pickle', 'deepcopy'])
+def test_lambda_loss_is_refused_with_a_clear_error(round_trip):
+    model = Sequential([Dense(2, input_shape=(3,))])
+    model.compile('sgd', loss=lambda y_true, y_pred: y_pred)
+    with pytest.raises(TypeError, match='lambda as a loss or metric'):
+        round_trip(model)
 
 
 def test_stateful_and_recurrent_model_round_trip():
