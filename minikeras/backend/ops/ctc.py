@@ -176,37 +176,46 @@ def _beam_search(logp, blank, beam_width, top_paths):
     """Prefix beam search: the `top_paths` most probable labelings kept in a beam of `beam_width` prefixes.
 
     Each prefix carries the log-probability of its alignments ending in a blank
-    and ending in its last symbol; a prefix's score is their sum.
+    and of those ending in its last symbol; its score is their sum. Per frame,
+    every prefix stays (a blank, or its last symbol repeated and merged) or
+    grows by one symbol (a repeated symbol only after a blank); a grown prefix
+    already in the beam joins it. The work per frame is one (beam, classes)
+    array computation.
+
+    Args:
+        logp: (time, classes) log-probabilities; `blank` is the last class.
 
     Returns:
         list of (labeling tuple, log-probability), best first.
     """
-    beams = {(): (0., NEG_INF)}
-    classes = logp.shape[1]
-    for t in range(logp.shape[0]):
-        frame = logp[t]
-        grown = {}
-
-        def add(prefix, p_blank, p_symbol):
-            old_blank, old_symbol = grown.get(prefix, (NEG_INF, NEG_INF))
-            grown[prefix] = (xp.logaddexp(old_blank, p_blank), xp.logaddexp(old_symbol, p_symbol))
-
-        for prefix, (p_blank, p_symbol) in beams.items():
-            total = xp.logaddexp(p_blank, p_symbol)
-            add(prefix, total + frame[blank], NEG_INF)
-            last = prefix[-1] if prefix else None
-            for k in range(classes):
-                if k == blank:
-                    continue
-                if k == last:
-                    add(prefix, NEG_INF, p_symbol + frame[k])         # repeat merged into the prefix
-                    add(prefix + (k,), NEG_INF, p_blank + frame[k])   # new symbol after a blank
-                else:
-                    add(prefix + (k,), NEG_INF, total + frame[k])
-        ranked = sorted(grown.items(), key=lambda item: -xp.logaddexp(*item[1]))
-        beams = dict(ranked[:beam_width])
-    ranked = sorted(beams.items(), key=lambda item: -xp.logaddexp(*item[1]))
-    return [(prefix, xp.logaddexp(*scores)) for prefix, scores in ranked[:top_paths]]
+    symbols = xp.arange(logp.shape[1] - 1)   # every class but the blank (the last one)
+    prefixes = [()]
+    p_blank, p_symbol = xp.zeros(1), xp.full(1, NEG_INF)
+    for frame in logp:
+        total = xp.logaddexp(p_blank, p_symbol)
+        last = xp.array([p[-1] if p else -1 for p in prefixes])
+        stay_blank = total + frame[blank]
+        stay_symbol = xp.where(last >= 0, p_symbol + frame[xp.maximum(last, 0)], NEG_INF)
+        repeat = symbols[None, :] == last[:, None]
+        grow = xp.where(repeat, p_blank[:, None], total[:, None]) + frame[symbols][None, :]
+        index = {p: i for i, p in enumerate(prefixes)}
+        for i, p in enumerate(prefixes):
+            parent = index.get(p[:-1]) if p else None
+            if parent is not None:
+                stay_symbol[i] = xp.logaddexp(stay_symbol[i], grow[parent, p[-1]])
+                grow[parent, p[-1]] = NEG_INF
+        scores = xp.concatenate([xp.logaddexp(stay_blank, stay_symbol), grow.ravel()])
+        order = xp.argsort(-scores, kind='stable')[:beam_width]
+        order = order[xp.isfinite(scores[order])]
+        n, width = grow.shape
+        grown = [(prefixes[c], stay_blank[c], stay_symbol[c]) if c < n else
+                 (prefixes[(c - n) // width] + (int(symbols[(c - n) % width]),), NEG_INF,
+                  grow[(c - n) // width, (c - n) % width]) for c in order]
+        prefixes = [g[0] for g in grown]
+        p_blank = xp.array([g[1] for g in grown], dtype=xp.float64)
+        p_symbol = xp.array([g[2] for g in grown], dtype=xp.float64)
+    scores = xp.logaddexp(p_blank, p_symbol)
+    return [(prefixes[i], scores[i]) for i in xp.argsort(-scores, kind='stable')[:top_paths]]
 
 
 def _dense(rows, batch):
