@@ -206,8 +206,8 @@ def test_ctc_decode_argument_errors():
 # Sparse labels ------------------------------------------------------------------------------------------------
 def test_ctc_label_dense_to_sparse():
     labels = np.array([[0, 1, 2, 1, 0], [3, 1, 1, 0, -1], [4, 4, 4, 4, 4]], 'int32')
-    sparse = K.ctc_label_dense_to_sparse(K.constant(labels, dtype='int32'), K.constant(np.array([5, 4, 0]),
-                                                                                        dtype='int32'))
+    lengths = K.constant(np.array([5, 4, 0]), dtype='int32')
+    sparse = K.ctc_label_dense_to_sparse(K.constant(labels, dtype='int32'), lengths)
     indices, values, dense_shape = (K.eval(t) for t in sparse)
     assert sparse.indices is sparse[0]
     assert indices.tolist() == [[0, j] for j in range(5)] + [[1, j] for j in range(4)]
