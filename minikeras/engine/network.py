@@ -165,7 +165,9 @@ class Network(Layer):
             in_progress.discard(id(node))
             nodes_in_decreasing_depth.append(node)
 
-        for x in self.outputs:
+        # The inputs come last so that an input no output depends on stays part
+        # of the network (and of its config), at depth 0.
+        for x in self.outputs + self.inputs:
             layer, node_index, _ = x._keras_history
             visit(x, layer, node_index)
 
@@ -586,6 +588,16 @@ class Network(Layer):
         """Loads weights saved by `save_weights` (by layer order, or `by_name`)."""
         from .saving import load_weights
         return load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch, reshape=reshape)
+
+    def __reduce__(self):
+        """Pickling through the model's HDF5 image (see `engine/pickling.py`)."""
+        from .pickling import reduce_model
+        return reduce_model(self)
+
+    def __deepcopy__(self, memo):
+        """`copy.deepcopy` through the model's HDF5 image (see `engine/pickling.py`)."""
+        from .pickling import copy_model
+        return copy_model(self)
 
 
 def _keras_version():

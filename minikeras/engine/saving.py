@@ -25,6 +25,7 @@ import numpy as np
 from .. import backend as K
 from ..utils.generic_utils import CustomObjectScope
 from ..utils.io_utils import H5Dict, ask_to_proceed_with_overwrite, atomic_write
+from .rnn_weights import convert_rnn_weights
 
 try:
     import h5py
@@ -287,6 +288,7 @@ def preprocess_weights_for_loading(layer, weights, original_keras_version=None, 
         spatial = kernel.ndim - 2
         weights = [np.copy(kernel[tuple([slice(None, None, -1)] * spatial + [slice(None)] * 2)])] + \
             list(weights[1:])
+    weights = convert_rnn_weights(layer, weights)  # CuDNNLSTM/CuDNNGRU <-> LSTM/GRU, as Keras 2.2.4
     if reshape:
         targets = _layer_weights(layer)
         if len(targets) == len(weights):

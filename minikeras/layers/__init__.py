@@ -21,6 +21,7 @@ from .noise import AlphaDropout, GaussianDropout, GaussianNoise  # noqa: F401
 from .embeddings import Embedding  # noqa: F401
 from .recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell,  # noqa: F401
                         StackedRNNCells)
+from .cudnn_recurrent import CuDNNGRU, CuDNNLSTM  # noqa: F401
 from .wrappers import Bidirectional, TimeDistributed, Wrapper  # noqa: F401
 from .convolutional_recurrent import ConvLSTM2D, ConvLSTM2DCell  # noqa: F401
 from .normalization import BatchNormalization  # noqa: F401

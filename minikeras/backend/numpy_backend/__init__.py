@@ -15,6 +15,7 @@ from .variables import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
 from .collective import *  # noqa: F401,F403
+from .ctc import *  # noqa: F401,F403
 
 
 def backend():
