@@ -24,7 +24,7 @@ def numeric_gradient(f, arrays, index, eps=1e-6):
     return grad
 
 
-def check_op(build, arrays, reference=None, grad_wrt=None, rtol=1e-6, atol=1e-6, dtypes=None):
+def check_op(build, arrays, reference=None, grad_wrt=None, rtol=1e-6, atol=1e-6, dtypes=None, eps=1e-6):
     """Checks one K expression.
 
     Args:
@@ -57,7 +57,7 @@ def check_op(build, arrays, reference=None, grad_wrt=None, rtol=1e-6, atol=1e-6,
         analytic = fg(arrays)
         floss = K.function(placeholders, [loss])
         for i, g in zip(grad_wrt, analytic):
-            numeric = numeric_gradient(lambda a: float(floss(a)[0]), arrays, i)
-            np.testing.assert_allclose(g, numeric, rtol=1e-5, atol=1e-6,
+            numeric = numeric_gradient(lambda a: float(floss(a)[0]), arrays, i, eps=eps)
+            np.testing.assert_allclose(g, numeric, rtol=max(rtol, 1e-5), atol=1e-6,
                                        err_msg='gradient w.r.t. input %d' % i)
     return value

@@ -2,9 +2,12 @@
 
 Ops reach the array library through :data:`xp` (numpy by default), so another
 numpy-compatible library (e.g. CuPy) can be bound here without touching the
-graph machinery. Larger kernels (convolution, pooling) live in sibling modules.
+graph machinery. Larger kernels (convolution, pooling) live in sibling modules;
+`threads` sets how many threads they (and the BLAS library) use.
 """
 from .allocator import keep_freed_memory
+from .threads import configure_from_environment
 from .xp import xp  # noqa: F401
 
 keep_freed_memory()
+configure_from_environment()

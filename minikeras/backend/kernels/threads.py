@@ -1,0 +1,147 @@
+"""How many threads the numeric kernels use, and the BLAS library's share of them.
+
+minikeras computes with numpy, whose matrix products run in a BLAS library
+(OpenBLAS in numpy's wheels) with a thread pool of its own. By default that
+pool has one thread per *visible* core, which oversubscribes a container whose
+CPU quota is smaller than the host, or a process pinned to a few cores. This
+module counts the cores the process may really use (its CPU affinity, bounded
+by the cgroup CPU quota) and sets the BLAS pool to that many threads when
+minikeras is imported. `set_num_threads(n)` (exposed as `K.set_num_threads`)
+or the `MINIKERAS_NUM_THREADS` environment variable choose another count; 1
+is best when several processes share the machine (tests, MPI ranks).
+
+The BLAS pool is reached through `threadpoolctl` when it is installed, and
+otherwise, on Linux, by calling OpenBLAS's `*_set_num_threads` entry point in
+the library numpy has loaded (found in `/proc/self/maps`).
+"""
+import ctypes
+import math
+import os
+
+_ENV = 'MINIKERAS_NUM_THREADS'
+_OPENBLAS_SETTERS = ('openblas_set_num_threads', 'openblas_set_num_threads64_',
+                     'scipy_openblas_set_num_threads', 'scipy_openblas_set_num_threads64_')
+_OPENBLAS_GETTERS = ('openblas_get_num_threads', 'openblas_get_num_threads64_',
+                     'scipy_openblas_get_num_threads', 'scipy_openblas_get_num_threads64_')
+_state = {'num_threads': None}
+
+
+def _cgroup_cpu_limit(root='/sys/fs/cgroup'):
+    """The CPU quota of this process's cgroup in cores (rounded up), or None when unlimited.
+
+    Reads cgroup v2 (`cpu.max`: "QUOTA PERIOD" or "max PERIOD") or v1
+    (`cpu/cpu.cfs_quota_us`, -1 when unlimited, and `cpu/cpu.cfs_period_us`).
+    """
+    try:
+        with open(os.path.join(root, 'cpu.max')) as f:
+            quota, period = f.read().split()[:2]
+        if quota != 'max':
+            return max(1, int(math.ceil(float(quota) / float(period))))
+        return None
+    except (OSError, ValueError):
+        pass
+    try:
+        with open(os.path.join(root, 'cpu', 'cpu.cfs_quota_us')) as f:
+            quota = int(f.read().strip())
+        with open(os.path.join(root, 'cpu', 'cpu.cfs_period_us')) as f:
+            period = int(f.read().strip())
+        if quota > 0 and period > 0:
+            return max(1, int(math.ceil(quota / float(period))))
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def available_cores():
+    """The cores this process may use: its CPU affinity, bounded by the cgroup CPU quota."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    limit = _cgroup_cpu_limit()
+    return max(1, min(cores, limit) if limit else cores)
+
+
+def _openblas_functions():
+    """(setter, getter) ctypes functions of each OpenBLAS library loaded in this process (Linux)."""
+    found = []
+    try:
+        with open('/proc/self/maps') as f:
+            paths = sorted({line.split()[-1] for line in f if 'openblas' in line.lower() and '/' in line})
+    except OSError:
+        return found
+    for path in paths:
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        setter = next((getattr(library, name) for name in _OPENBLAS_SETTERS if hasattr(library, name)), None)
+        getter = next((getattr(library, name) for name in _OPENBLAS_GETTERS if hasattr(library, name)), None)
+        if setter is not None:
+            found.append((setter, getter))
+    return found
+
+
+def _set_blas_threads(n):
+    try:
+        import threadpoolctl
+    except ImportError:
+        threadpoolctl = None
+    if threadpoolctl is not None:
+        threadpoolctl.threadpool_limits(limits=n, user_api='blas')
+        return
+    for setter, _ in _openblas_functions():
+        setter(ctypes.c_int(n))
+
+
+def blas_num_threads():
+    """The BLAS pool's thread count, or None when it cannot be read."""
+    try:
+        import threadpoolctl
+        counts = [info['num_threads'] for info in threadpoolctl.threadpool_info() if info['user_api'] == 'blas']
+        return counts[0] if counts else None
+    except ImportError:
+        pass
+    for _, getter in _openblas_functions():
+        if getter is not None:
+            return int(getter())
+    return None
+
+
+def set_num_threads(n):
+    """Sets the threads minikeras' kernels may use (the BLAS pool included).
+
+    Args:
+        n: a positive integer.
+
+    Raises:
+        ValueError: `n` is not a positive integer.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError('set_num_threads: expected a positive integer, got %r' % (n,))
+    _state['num_threads'] = n
+    _set_blas_threads(n)
+
+
+def get_num_threads():
+    """The thread count set by `set_num_threads` or chosen at import."""
+    return _state['num_threads']
+
+
+def configure_from_environment():
+    """At import: `MINIKERAS_NUM_THREADS` if set, else the available cores.
+
+    Raises:
+        ValueError: `MINIKERAS_NUM_THREADS` is not a positive integer.
+    """
+    value = os.environ.get(_ENV)
+    if value is not None and value.strip():
+        try:
+            n = int(value)
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise ValueError('%s must be a positive integer, got %r' % (_ENV, value))
+    else:
+        n = available_cores()
+    set_num_threads(n)

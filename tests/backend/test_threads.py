@@ -1,0 +1,64 @@
+"""Thread configuration: cores from affinity and cgroup quota, the BLAS pool, the setting."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from minikeras import backend as K
+from minikeras.backend.kernels import threads
+
+
+def _write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        f.write(text)
+
+
+@pytest.mark.parametrize('files, expected', [
+    ({'cpu.max': '150000 100000\n'}, 2),          # cgroup v2: 1.5 cores -> 2
+    ({'cpu.max': 'max 100000\n'}, None),          # v2 unlimited
+    ({'cpu/cpu.cfs_quota_us': '100000\n', 'cpu/cpu.cfs_period_us': '100000\n'}, 1),  # v1: one core
+    ({'cpu/cpu.cfs_quota_us': '-1\n', 'cpu/cpu.cfs_period_us': '100000\n'}, None),   # v1 unlimited
+    ({}, None),                                    # no cgroup files
+])
+def test_cgroup_cpu_limit(tmp_path, files, expected):
+    for name, text in files.items():
+        _write(str(tmp_path / name), text)
+    assert threads._cgroup_cpu_limit(str(tmp_path)) == expected
+
+
+def test_available_cores_respects_affinity_and_quota(monkeypatch):
+    monkeypatch.setattr(os, 'sched_getaffinity', lambda pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(threads, '_cgroup_cpu_limit', lambda root='/sys/fs/cgroup': 3)
+    assert threads.available_cores() == 3
+    monkeypatch.setattr(threads, '_cgroup_cpu_limit', lambda root='/sys/fs/cgroup': None)
+    assert threads.available_cores() == 4
+
+
+def test_set_num_threads_sets_the_blas_pool():
+    before = K.get_num_threads()
+    try:
+        K.set_num_threads(1)
+        assert K.get_num_threads() == 1
+        if threads.blas_num_threads() is None:
+            pytest.skip('the BLAS library does not report its thread count here')
+        assert threads.blas_num_threads() == 1
+    finally:
+        K.set_num_threads(before)
+
+
+@pytest.mark.parametrize('value', [0, -2, 1.5, '2', True])
+def test_set_num_threads_rejects_bad_values(value):
+    with pytest.raises(ValueError, match='positive integer'):
+        K.set_num_threads(value)
+
+
+def test_environment_variable_sets_and_validates_the_count():
+    code = 'from minikeras import backend as K; print(K.get_num_threads())'
+    env = dict(os.environ, MINIKERAS_NUM_THREADS='1')
+    out = subprocess.run([sys.executable, '-c', code], env=env, stdout=subprocess.PIPE, universal_newlines=True)
+    assert out.stdout.strip() == '1'
+    env['MINIKERAS_NUM_THREADS'] = 'many'
+    bad = subprocess.run([sys.executable, '-c', code], env=env, stderr=subprocess.PIPE, universal_newlines=True)
+    assert bad.returncode != 0 and "MINIKERAS_NUM_THREADS must be a positive integer, got 'many'" in bad.stderr
