@@ -57,6 +57,20 @@ def _rnn_sum(x, h0):
     return K.rnn(step, x, [h0])[1]
 
 
+class _TwoProcessMean(object):
+    """A stand-in communicator for `K.cross_process_mean`: the other process holds 3 * x,
+    so the mean over both is the linear map 2 * x."""
+
+    def mean(self, array):
+        return (array + 3.0 * array) / 2.0
+
+
+def _ctc_cost(x):
+    labels = K.constant([[0, 1], [1, 1]], dtype='int32')
+    return K.ctc_batch_cost(labels, K.softmax(x), K.constant([[4], [4]], dtype='int32'),
+                            K.constant([[2], [2]], dtype='int32'))
+
+
 def _cast_round_trip(x):
     return K.cast(K.cast(x, 'float32'), 'float64') * 2.0
 
@@ -137,6 +151,8 @@ CASES = {
     'masked scan': (lambda x, h0: K.rnn(lambda x_t, s: (x_t + s[0], [x_t + s[0]]), x, [h0],
                                         mask=K.constant([[1, 1, 0], [1, 0, 1]], dtype='bool'))[1],
                     [signed(2, 3, 2), signed(2, 2)], {}),
+    'cross-process mean': (lambda x: K.cross_process_mean(x * x, _TwoProcessMean()), [signed(2, 3)], {}),
+    'CTC loss': (_ctc_cost, [signed(2, 4, 3)], {}),
     'print tensor': (lambda x: K.print_tensor(x * x, message='') * 2.0, [signed(2, 2)], {}),
 }
 

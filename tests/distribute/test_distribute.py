@@ -117,24 +117,24 @@ def test_sharded_sequence_and_generator():
 
 
 class _TwoProcessMean(object):
-    """A stand-in communicator: the other process holds `offset` more in every element."""
+    """A stand-in communicator: the other process holds `scale` times this one's values."""
 
-    def __init__(self, offset):
-        self.offset = offset
+    def __init__(self, scale):
+        self.scale = scale
 
     def mean(self, array):
-        return array + self.offset / 2.0
+        return (array + self.scale * array) / 2.0
 
 
 def test_cross_process_mean_op_value_and_gradient():
     x = K.placeholder(shape=(2, 3), dtype='float64')
-    y = K.cross_process_mean(x, _TwoProcessMean(4.0))
+    y = K.cross_process_mean(x, _TwoProcessMean(3.0))
     value = np.arange(6.0).reshape(2, 3)
-    np.testing.assert_allclose(K.function([x], [y])([value])[0], value + 2.0)
-    # d/dx sum(w * mean(x)) with this communicator's (affine) mean is the mean of w plus its offset
+    np.testing.assert_allclose(K.function([x], [y])([value])[0], 2.0 * value)
+    # the map is linear: its vector-Jacobian product is the cross-process mean of the cotangent
     w = np.linspace(0.5, 1.5, 6).reshape(2, 3)
     grad = K.gradients(K.sum(y * K.constant(w, dtype='float64')), [x])[0]
-    np.testing.assert_allclose(K.function([x], [grad])([value])[0], w + 2.0)
+    np.testing.assert_allclose(K.function([x], [grad])([value])[0], 2.0 * w)
     assert isinstance(y.owner.op, CrossProcessMean)
 
 
