@@ -6,7 +6,8 @@ Keras 2 protocol: `logs` is always a dict; batch logs carry `batch` and
 
 Besides the base protocol this module has the Keras 2.2 training callbacks:
 `ModelCheckpoint`, `EarlyStopping`, `ReduceLROnPlateau`,
-`LearningRateScheduler`, `TerminateOnNaN`, `CSVLogger` and `RemoteMonitor`.
+`LearningRateScheduler`, `TerminateOnNaN`, `CSVLogger`, `RemoteMonitor` and
+`TensorBoard` (in `minikeras.tensorboard`).
 """
 import csv
 import inspect
@@ -901,3 +902,6 @@ class RemoteMonitor(Callback):
 __all__ = ['Callback', 'CallbackList', 'BaseLogger', 'History', 'ProgbarLogger', 'LambdaCallback',
            'ModelCheckpoint', 'EarlyStopping', 'ReduceLROnPlateau', 'LearningRateScheduler', 'TerminateOnNaN',
            'CSVLogger', 'RemoteMonitor']
+
+
+from .tensorboard import TensorBoard  # noqa: E402,F401  (its own module: it needs the optional tensorboardX)
