@@ -11,7 +11,8 @@ What this package exports:
 - data feeding for the generator loops: `Sequence`, `SequenceEnqueuer`,
   `OrderedEnqueuer`, `GeneratorEnqueuer`;
 - model inspection: `count_params`, `print_summary`, and `plot_model` /
-  `model_to_dot` (these need the optional pydot: `pip install 'minikeras[plot]'`).
+  `model_to_dot` (these need the optional pydot: `pip install 'minikeras[plot]'`),
+  `get_source_inputs` (the input tensors a tensor was computed from).
 
 The submodules `conv_utils`, `io_utils` and `test_utils` (`layer_test`) are
 imported by name.
@@ -24,3 +25,4 @@ from .data_utils import GeneratorEnqueuer, OrderedEnqueuer, Sequence, SequenceEn
 from .downloads import get_file  # noqa: F401
 from .layer_utils import count_params, print_summary  # noqa: F401
 from .vis_utils import model_to_dot, plot_model  # noqa: F401
+from ..engine.network import get_source_inputs  # noqa: F401,E402
