@@ -1,9 +1,11 @@
 """The Keras 2 progress bar.
 
 On a terminal, verbose=1 redraws one line in place (with '\\r') showing the
-bar, the ETA and running averages. When stdout is not a terminal nothing is
-printed until the target is reached, so logs get one final line instead of a
-flood of carriage-return frames. verbose=2 prints one summary line at the end.
+bar, the ETA and running averages; in a Jupyter kernel too, with '\\r' alone
+(notebooks show backspaces literally). When stdout is neither (a pipe, a log
+file) nothing is printed until the target is reached, so logs get one final
+line per bar instead of a flood of carriage-return frames. verbose=2 prints
+one summary line at the end.
 """
 import sys
 import time
@@ -35,7 +37,8 @@ class Progbar(object):
         self.interval = interval
         self.stateful_metrics = set(stateful_metrics or [])
         stream = sys.stdout
-        self._dynamic_display = ((hasattr(stream, 'isatty') and stream.isatty()) or 'ipykernel' in sys.modules)
+        self._notebook = 'ipykernel' in sys.modules
+        self._dynamic_display = (hasattr(stream, 'isatty') and stream.isatty()) or self._notebook
         self._total_width = 0
         self._seen_so_far = 0
         self._values = {}
@@ -86,7 +89,9 @@ class Progbar(object):
 
     def _draw(self, current, now, finished):
         prev_total_width = self._total_width
-        if self._dynamic_display:
+        if self._notebook:
+            line = '\r'
+        elif self._dynamic_display:
             line = '\b' * prev_total_width + '\r'
         else:
             line = ''
