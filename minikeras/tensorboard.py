@@ -78,7 +78,8 @@ class TensorBoard(Callback):
         batch_size: batch size for the validation passes of the histograms.
         write_graph: write the model graph (layers, connections, shapes).
         write_grads: also write histograms of the gradients of the loss on
-            the validation data (needs `histogram_freq > 0` and validation data).
+            the validation data (with `histogram_freq > 0`, when it has no
+            effect; then `fit` needs validation data).
         write_images: also write each weight as an image (see `weight_image`).
         embeddings_freq: every how many epochs to write embeddings for the
             TensorBoard projector (0: never).
@@ -94,8 +95,9 @@ class TensorBoard(Callback):
 
     Raises:
         ImportError: tensorboardX is not installed.
-        ValueError: an invalid `update_freq`, a negative frequency, or
-            `write_grads` with `histogram_freq=0`.
+        ValueError: an invalid `update_freq` or a negative frequency; at the
+            start of training, `write_grads` with histograms but without
+            validation data.
     """
 
     def __init__(self, log_dir='./logs', histogram_freq=0, batch_size=32, write_graph=True, write_grads=False,
@@ -110,9 +112,6 @@ class TensorBoard(Callback):
                                                            and update_freq > 0):
             raise ValueError("TensorBoard: update_freq must be 'epoch', 'batch' or a positive integer, got %r"
                              % (update_freq,))
-        if write_grads and not histogram_freq:
-            raise ValueError('TensorBoard: write_grads=True needs histogram_freq > 0 (gradients are written '
-                             'with the histograms)')
         self.log_dir = str(log_dir)
         self.histogram_freq = int(histogram_freq)
         self.batch_size = batch_size
@@ -143,9 +142,10 @@ class TensorBoard(Callback):
     # Hooks -------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
         self._diagnostics = None
-        if self.write_grads and not self._validation_arrays():
-            raise ValueError('TensorBoard: write_grads=True needs validation data in fit (validation_data= '
-                             'or validation_split=; a generator cannot be used)')
+        if self.write_grads and self.histogram_freq and not self._validation_arrays():
+            raise ValueError('TensorBoard: gradient histograms (write_grads=True, histogram_freq > 0) are '
+                             'computed on the validation data: validation_data must be provided to fit '
+                             '(validation_data= or validation_split=), and cannot be a generator')
         if self.write_graph:
             self._writer('train')._get_file_writer().add_onnx_graph(model_graph(self.model))
 
@@ -199,12 +199,26 @@ class TensorBoard(Callback):
             writer.add_histogram(name, value, epoch)
 
     def _diagnostic_function(self):
-        """(tags, K.function) for layer outputs and, with write_grads, the loss gradients."""
+        """(tags, number of layer outputs, K.function, extra inputs) for the layer outputs
+        (`<layer>_out`, or `<layer>_out_<i>` for a layer with several) and, with
+        write_grads, the loss gradients."""
         if self._diagnostics is None:
             model = self.model
-            layers = [layer for layer in model.layers if not type(layer).__name__ == 'InputLayer']
-            tags = ['%s_out' % layer.name for layer in layers]
-            outputs = [layer.output for layer in layers]
+            tags, outputs = [], []
+            for layer in model.layers:
+                if type(layer).__name__ == 'InputLayer':
+                    continue
+                try:
+                    output = layer.output
+                except AttributeError:  # a layer shared between several nodes has no single output
+                    continue
+                if isinstance(output, (list, tuple)):
+                    tags += ['%s_out_%d' % (layer.name, i) for i in range(len(output))]
+                    outputs += list(output)
+                else:
+                    tags.append('%s_out' % layer.name)
+                    outputs.append(output)
+            n_outputs = len(outputs)
             weights = []
             if self.write_grads:
                 weights = [w for w in model.trainable_weights]
@@ -215,7 +229,7 @@ class TensorBoard(Callback):
             if model._uses_dynamic_learning_phase():
                 inputs = inputs + [K.learning_phase()]
                 extra = [np.uint8(0)]
-            self._diagnostics = (tags, len(layers), K.function(inputs, outputs), extra)
+            self._diagnostics = (tags, n_outputs, K.function(inputs, outputs), extra)
         return self._diagnostics
 
     def _run_diagnostics(self, arrays):

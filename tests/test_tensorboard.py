@@ -12,7 +12,8 @@ event_accumulator = pytest.importorskip(
 
 from minikeras import backend as K  # noqa: E402
 from minikeras.callbacks import EarlyStopping, ModelCheckpoint, TensorBoard  # noqa: E402
-from minikeras.layers import Conv1D, Dense, Embedding, Flatten  # noqa: E402
+from minikeras.layers import Conv1D, Dense, Embedding, Flatten, Input, Lambda, concatenate  # noqa: E402
+from minikeras.models import Model  # noqa: E402
 from minikeras.models import Sequential  # noqa: E402
 from minikeras.tensorboard import weight_image  # noqa: E402
 from minikeras.utils import to_categorical  # noqa: E402
@@ -119,6 +120,20 @@ def test_histograms_gradients_and_images(tmp_path):
     assert (image.width, image.height) == (16, 8)
 
 
+def test_output_histograms_of_a_layer_with_several_outputs(tmp_path):
+    x = Input((4,), name='x')
+    pair = Lambda(lambda t: [t, t * 2], output_shape=lambda s: [s, s], name='pair')(x)
+    model = Model(x, Dense(1, name='out')(concatenate(pair)))
+    model.compile('sgd', 'mse')
+    data, target = np.random.rand(10, 4), np.random.rand(10, 1)
+    model.fit(data, target, epochs=1, verbose=0, validation_data=(data, target),
+              callbacks=[TensorBoard(log_dir=str(tmp_path), histogram_freq=1)])
+    tags = _read(tmp_path / 'train').Tags()['histograms']
+    assert {'pair_out_0', 'pair_out_1', 'out_out'} <= set(tags)
+    second = _read(tmp_path / 'train').Histograms('pair_out_1')[0].histogram_value
+    assert second.sum == pytest.approx(2 * data.sum(), rel=1e-5)
+
+
 def test_weight_image_layouts():
     assert weight_image(np.arange(5.0)).shape == (1, 5, 1)
     assert weight_image(np.zeros((6, 2))).shape == (2, 6, 1)
@@ -169,7 +184,6 @@ def test_embeddings_of_weights_and_of_layer_outputs(tmp_path):
     (dict(update_freq='often'), 'update_freq'),
     (dict(update_freq=0), 'update_freq'),
     (dict(histogram_freq=-1), 'histogram_freq'),
-    (dict(write_grads=True), 'histogram_freq > 0'),
 ])
 def test_invalid_arguments(tmp_path, kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -180,7 +194,7 @@ def test_write_grads_without_validation_data_fails_before_training(tmp_path):
     model = _classifier()
     before = model.get_weights()
     x, y = _data(20)
-    with pytest.raises(ValueError, match='validation data'):
+    with pytest.raises(ValueError, match='validation_data must be provided'):
         model.fit(x, y, epochs=1, verbose=0,
                   callbacks=[TensorBoard(log_dir=str(tmp_path), histogram_freq=1, write_grads=True)])
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
