@@ -147,6 +147,7 @@ class TensorBoard(Callback):
                              'computed on the validation data: validation_data must be provided to fit '
                              '(validation_data= or validation_split=), and cannot be a generator')
         if self.write_graph:
+            # tensorboardX's public add_graph traces PyTorch modules; its file writer writes a ready GraphDef.
             self._writer('train')._get_file_writer().add_onnx_graph(model_graph(self.model))
 
     def on_batch_end(self, batch, logs=None):

@@ -111,3 +111,10 @@ def test_decode_predictions(monkeypatch):
     assert decoded[1][0][1] == 'class_999'
     with pytest.raises(ValueError):
         imagenet_utils.decode_predictions(np.zeros((1, 10)))
+
+
+def test_keras_applications_attribute_and_legacy_module_name():
+    import minikeras as keras
+    from minikeras.applications import mobilenetv2
+    assert keras.applications.MobileNet is applications.MobileNet
+    assert mobilenetv2.MobileNetV2 is applications.MobileNetV2

@@ -154,3 +154,8 @@ def test_grid_search_with_two_jobs_on_digits_reaches_the_quickstart_accuracy():
     search.fit(x_train, y_train)
     assert search.best_score_ >= QUICKSTART_TARGET, search.cv_results_['mean_test_score']
     assert search.score(x_test, y_test) >= QUICKSTART_TARGET
+
+
+def test_keras_wrappers_attribute():
+    import minikeras as keras
+    assert keras.wrappers.scikit_learn.KerasClassifier is KerasClassifier
