@@ -133,8 +133,8 @@ def _print_weight_statistics(weights):
 def _print_config_layers(model_config):
     config = model_config.get('config', {})
     layers = config.get('layers', config) if isinstance(config, dict) else config
-    print('Layers (from the stored config): %s %r' % (model_config.get('class_name'),
-                                                       config.get('name') if isinstance(config, dict) else None))
+    name = config.get('name') if isinstance(config, dict) else None
+    print('Layers (from the stored config): %s %r' % (model_config.get('class_name'), name))
     for layer in layers if isinstance(layers, list) else []:
         print('  %s (%s)' % (layer.get('config', {}).get('name'), layer.get('class_name')))
 
@@ -143,9 +143,8 @@ def cmd_summary(args):
     info = _read_file(args.file)
     attrs = info['attrs']
     print('File: %s (%d bytes)' % (args.file, os.path.getsize(args.file)))
-    print('Keras version: %s, backend: %s%s' % (attrs['keras_version'], attrs['backend'],
-                                               ', written by minikeras %s' % attrs['minikeras_version']
-                                               if attrs['minikeras_version'] else ''))
+    writer = ', written by minikeras %s' % attrs['minikeras_version'] if attrs['minikeras_version'] else ''
+    print('Keras version: %s, backend: %s%s' % (attrs['keras_version'], attrs['backend'], writer))
     if info['model_config'] is None:
         print('Weights-only file (written by save_weights): no architecture and no training configuration.')
     else:

@@ -108,8 +108,8 @@ class TensorBoard(Callback):
         for name, value in (('histogram_freq', histogram_freq), ('embeddings_freq', embeddings_freq)):
             if not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError('TensorBoard: %s must be a non-negative integer, got %r' % (name, value))
-        if update_freq not in ('epoch', 'batch') and not (isinstance(update_freq, (int, np.integer))
-                                                           and update_freq > 0):
+        positive_int = isinstance(update_freq, (int, np.integer)) and update_freq > 0
+        if update_freq not in ('epoch', 'batch') and not positive_int:
             raise ValueError("TensorBoard: update_freq must be 'epoch', 'batch' or a positive integer, got %r"
                              % (update_freq,))
         self.log_dir = str(log_dir)
@@ -290,7 +290,7 @@ def model_graph(model):
     for layer in getattr(model, '_layers', model.layers):  # `_layers` includes a Sequential's InputLayer
         inbound = []
         for node in model._nodes_in_network(layer):
-            inbound.extend(l.name for l in node.inbound_layers if l.name not in inbound)
+            inbound.extend(source.name for source in node.inbound_layers if source.name not in inbound)
         try:
             shapes = layer.output_shape
         except (AttributeError, ValueError, RuntimeError):

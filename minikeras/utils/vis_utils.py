@@ -63,15 +63,15 @@ def _entries(layer, expand_nested):
     """Node ids an edge into `layer` ends at: the layer, or the input layers of an expanded nested model."""
     if not (expand_nested and _is_model(layer)):
         return [str(id(layer))]
-    inputs = [l for l in getattr(layer, '_input_layers', []) if l in layer.layers] or layer.layers[:1]
-    return [node for l in inputs for node in _entries(l, expand_nested)]
+    inputs = [i for i in getattr(layer, '_input_layers', []) if i in layer.layers] or layer.layers[:1]
+    return [node for inner in inputs for node in _entries(inner, expand_nested)]
 
 
 def _exits(layer, expand_nested):
     """Node ids an edge out of `layer` starts from (the output layers of an expanded nested model)."""
     if not (expand_nested and _is_model(layer)):
         return [str(id(layer))]
-    return [node for l in layer._output_layers for node in _exits(l, expand_nested)]
+    return [node for inner in layer._output_layers for node in _exits(inner, expand_nested)]
 
 
 def model_to_dot(model, show_shapes=False, show_layer_names=True, rankdir='TB', expand_nested=False, dpi=96,
