@@ -22,6 +22,10 @@ from .callbacks import Callback
 from .utils.optional import import_extra
 
 
+def _tensorboardx():
+    return import_extra('tensorboardX', 'tensorboard', 'callbacks.TensorBoard')
+
+
 def _tag(weight):
     """Keras 2.2.4's tag of a weight: its TensorFlow name with ':' replaced, e.g. 'dense_1/kernel_0'."""
     name = weight.name
@@ -104,7 +108,7 @@ class TensorBoard(Callback):
                  write_images=False, embeddings_freq=0, embeddings_layer_names=None, embeddings_metadata=None,
                  embeddings_data=None, update_freq='epoch', profile_batch=2):
         super(TensorBoard, self).__init__()
-        self._tbx = import_extra('tensorboardX', 'tensorboard', 'callbacks.TensorBoard')
+        _tensorboardx()  # fail here, not in the middle of training, when the extra is missing
         for name, value in (('histogram_freq', histogram_freq), ('embeddings_freq', embeddings_freq)):
             if not isinstance(value, (int, np.integer)) or value < 0:
                 raise ValueError('TensorBoard: %s must be a non-negative integer, got %r' % (name, value))
@@ -131,7 +135,7 @@ class TensorBoard(Callback):
     # Writers -----------------------------------------------------------------------
     def _writer(self, run):
         if run not in self._writers:
-            self._writers[run] = self._tbx.SummaryWriter(logdir=os.path.join(self.log_dir, run))
+            self._writers[run] = _tensorboardx().SummaryWriter(logdir=os.path.join(self.log_dir, run))
         return self._writers[run]
 
     def _close(self):
@@ -174,6 +178,7 @@ class TensorBoard(Callback):
 
     def on_train_end(self, logs=None):
         self._close()
+        self._diagnostics = None  # the compiled diagnostics function is rebuilt for the next fit
 
     # Histograms and images ---------------------------------------------------------
     def _validation_arrays(self):
@@ -284,7 +289,7 @@ def model_graph(model):
     its inbound layers as inputs, its output shapes (`_output_shapes`, shown
     on the edges) and its JSON config as attributes.
     """
-    import_extra('tensorboardX', 'tensorboard', 'callbacks.TensorBoard')
+    _tensorboardx()
     from tensorboardX.proto import attr_value_pb2, graph_pb2, node_def_pb2, tensor_shape_pb2
     nodes = []
     for layer in getattr(model, '_layers', model.layers):  # `_layers` includes a Sequential's InputLayer

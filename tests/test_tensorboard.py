@@ -200,6 +200,18 @@ def test_write_grads_without_validation_data_fails_before_training(tmp_path):
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
 
 
+def test_callback_copies_and_pickles_before_and_after_training(tmp_path):
+    import copy
+    import pickle
+    callback = TensorBoard(log_dir=str(tmp_path), histogram_freq=1)
+    assert copy.deepcopy(callback).histogram_freq == 1
+    model = _classifier()
+    x, y = _data(20)
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[callback])
+    callback.model = None  # a model is not part of the callback's own state
+    assert pickle.loads(pickle.dumps(callback)).log_dir == str(tmp_path)
+
+
 def test_missing_tensorboardx_names_the_extra(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, 'tensorboardX', None)
     with pytest.raises(ImportError, match=r"minikeras\[tensorboard\]"):
