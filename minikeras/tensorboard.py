@@ -6,7 +6,8 @@ Event files are written with tensorboardX, an optional extra
 - `log_dir/train`: `epoch_<metric>` scalars per epoch, `batch_<metric>`
   scalars every `update_freq` batches, weight histograms (`dense_1/kernel_0`,
   Keras 2.2.4's tags), gradient histograms (`dense_1/kernel_0_grad`), layer
-  output histograms (`dense_1_out`), weight images and the model graph;
+  output histograms (`dense_1_out`), weight images (`dense_1/kernel_0/image`)
+  and the model graph;
 - `log_dir/validation`: the `val_` metrics as `epoch_<metric>` scalars, so
   TensorBoard draws the training and validation curves of a metric together.
 
@@ -196,7 +197,8 @@ class TensorBoard(Callback):
                 value = K.get_value(weight)
                 writer.add_histogram(_tag(weight), value, epoch)
                 if self.write_images:
-                    writer.add_image(_tag(weight), weight_image(value), epoch, dataformats='HWC')
+                    # a tag names one time series of one kind: the image gets its own, as TensorFlow names it
+                    writer.add_image(_tag(weight) + '/image', weight_image(value), epoch, dataformats='HWC')
         arrays = self._validation_arrays()
         if arrays is None:
             return
