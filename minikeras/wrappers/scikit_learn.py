@@ -182,6 +182,7 @@ class KerasClassifier(_base.ClassifierMixin, BaseWrapper):
         if y.ndim == 2 and y.shape[1] > 1:
             self.classes_ = np.arange(y.shape[1])
         elif (y.ndim == 2 and y.shape[1] == 1) or y.ndim == 1:
+            y = y.ravel()
             self.classes_ = np.unique(y)
             y = np.searchsorted(self.classes_, y)
         else:
@@ -223,7 +224,11 @@ class KerasClassifier(_base.ClassifierMixin, BaseWrapper):
         Raises:
             ValueError: the model was not compiled with an accuracy metric.
         """
-        y = np.searchsorted(self.classes_, np.asarray(y))
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        if y.ndim == 1:
+            y = np.searchsorted(self.classes_, y)
         kwargs = self.filter_sk_params(_model_methods().evaluate, kwargs)
         loss = getattr(self.model, 'loss', None)
         if loss in ('categorical_crossentropy', 'categorical_hinge') and y.ndim != 2:

@@ -87,6 +87,25 @@ def test_string_labels_binary_sigmoid_and_probabilities():
     assert 0.0 <= clf.score(x, y) <= 1.0
 
 
+def test_label_columns_and_one_hot_targets():
+    x, y = _binary()
+    clf = KerasClassifier(build_digits_like(4, 2), epochs=1, verbose=0)
+    clf.fit(x, y.reshape(-1, 1))  # a column of labels, with a categorical_crossentropy model
+    assert list(clf.classes_) == ['no', 'yes'] and set(clf.predict(x)) <= {'no', 'yes'}
+    assert 0.0 <= clf.score(x, y.reshape(-1, 1)) <= 1.0
+    one_hot = np.eye(2)[(y == 'yes').astype(int)]
+    clf.fit(x, one_hot)
+    assert list(clf.classes_) == [0, 1] and 0.0 <= clf.score(x, one_hot) <= 1.0
+
+
+def build_digits_like(features, classes):
+    def build():
+        model = Sequential([Dense(classes, activation='softmax', input_shape=(features,))])
+        model.compile('adam', 'categorical_crossentropy', metrics=['accuracy'])
+        return model
+    return build
+
+
 def test_score_needs_an_accuracy_metric():
     def build():
         model = Sequential([Dense(2, activation='softmax', input_shape=(4,))])
