@@ -87,3 +87,17 @@ def test_plot_model_passes_every_argument(tmp_path):
     text = open(path).read()
     assert 'cluster_' in text and 'dpi=150' in text and 'rankdir=LR' in text and 'Dense|float32' in text
     assert dot.get_subgraphs()
+
+
+def test_plot_model_in_a_notebook_returns_an_image(tmp_path, monkeypatch):
+    pydot = pytest.importorskip('pydot', reason='pydot is an optional extra (minikeras[plot])')
+    import types
+    shown = []
+    display = types.SimpleNamespace(Image=lambda filename: shown.append(filename) or ('image', filename))
+    monkeypatch.setitem(sys.modules, 'ipykernel', types.ModuleType('ipykernel'))
+    monkeypatch.setitem(sys.modules, 'IPython', types.SimpleNamespace(display=display))
+    monkeypatch.setattr(pydot.Dot, 'write', lambda self, path, format='raw': open(path, 'wb').write(b'png'))
+    path = str(tmp_path / 'model.png')
+    result = plot_model(two_branch_model(), to_file=path)
+    assert result == ('image', path) and shown == [path]
+    assert not isinstance(plot_model(two_branch_model(), to_file=str(tmp_path / 'model.dot')), tuple)
