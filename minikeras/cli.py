@@ -15,6 +15,9 @@ Subcommands:
   load) and, with `--strip-optimizer`, drops the training configuration and
   optimizer state.
 
+Progress goes to stderr (loading a large file, the steps of `convert`, the
+bar of `predict` on a terminal), so stdout holds only the output.
+
 Exit codes: 0 success; 1 the model file is missing, not HDF5, corrupted or
 not a Keras file; 2 bad command line; 3 bad input data; 4 the output cannot
 be written. Errors are one line on stderr: `minikeras: error: ...`.
@@ -84,8 +87,20 @@ def _read_file(path):
         raise CommandError('cannot read %s: %s' % (path, e), EXIT_MODEL)
 
 
+_LARGE_FILE = 50 * 2 ** 20
+
+
+def _status(message):
+    """A progress line on stderr (stdout keeps only the command's output)."""
+    sys.stderr.write(message + '\n')
+    sys.stderr.flush()
+
+
 def _load_model(path, compile=False):
     from .engine.saving import load_model
+    if os.path.isfile(path) and os.path.getsize(path) > _LARGE_FILE:
+        _status('loading %s (%.0f MB): building the layers and reading the weights...'
+                % (path, os.path.getsize(path) / 2.0 ** 20))
     try:
         return load_model(path, compile=compile)
     except (IOError, OSError, KeyError, ValueError, TypeError) as e:
@@ -256,7 +271,7 @@ def cmd_convert(args):
                            EXIT_MODEL)
     config, rewritten = plain_rnn_config(info['model_config'])
     keep_training = not args.strip_optimizer and info['training_config'] is not None
-    print('loading %s' % args.model)
+    _status('loading %s' % args.model)
     if rewritten:
         try:
             config = preprocess_model_config(config)
@@ -267,12 +282,12 @@ def cmd_convert(args):
                 _compile_from_training_config(model, info['training_config'], None, args.model)
         except (IOError, OSError, KeyError, ValueError, TypeError) as e:
             raise CommandError('cannot convert the model in %s: %s' % (args.model, e), EXIT_MODEL)
-        print('rewrote %d CuDNN layer(s) as LSTM/GRU%s' % (
+        _status('rewrote %d CuDNN layer(s) as LSTM/GRU%s' % (
             rewritten, '; the optimizer starts fresh (its state does not fit the new weights)'
             if keep_training else ''))
     else:
         model = _load_model(args.model, compile=keep_training)
-    print('writing %s%s' % (args.output, ' without optimizer' if not keep_training else ''))
+    _status('writing %s%s' % (args.output, ' without optimizer' if not keep_training else ''))
     try:
         save_model(model, args.output, include_optimizer=keep_training)
     except (IOError, OSError) as e:

@@ -85,6 +85,12 @@ def test_corrupt_files_exit_1_with_the_documented_error(capsys, tmp_path, conten
     assert len(err.strip().splitlines()) == 1
 
 
+def test_loading_a_large_file_reports_progress_on_stderr(capsys, monkeypatch):
+    monkeypatch.setattr(cli, '_LARGE_FILE', 1000)
+    code, out, err = _run(capsys, 'summary', FIXTURES[0])
+    assert code == 0 and err.startswith('loading %s' % FIXTURES[0]) and 'loading' not in out
+
+
 def test_missing_file_and_usage_errors(capsys, tmp_path):
     code, _, err = _run(capsys, 'summary', str(tmp_path / 'nope.h5'))
     assert code == 1 and 'No file or directory' in err
@@ -184,9 +190,9 @@ def test_convert_cudnn_layers_to_plain_ones(capsys, tmp_path):
     model.compile('adam', 'mse')
     path, out = str(tmp_path / 'cudnn.h5'), str(tmp_path / 'plain.h5')
     model.save(path)
-    code, stdout, err = _run(capsys, 'convert', path, out)
+    code, _, err = _run(capsys, 'convert', path, out)
     assert code == 0, err
-    assert 'rewrote 2 CuDNN layer(s)' in stdout
+    assert 'rewrote 2 CuDNN layer(s)' in err
     converted = load_model(out)
     assert [type(layer).__name__ for layer in converted.layers] == ['LSTM', 'GRU']
     x = np.random.rand(2, 5, 3).astype('float32')
