@@ -25,6 +25,7 @@ be written. Errors are one line on stderr: `minikeras: error: ...`.
 from __future__ import print_function
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -203,9 +204,10 @@ def cmd_predict(args):
         raise CommandError('the model has %d outputs %s: give an OUTPUT ending with .npz'
                            % (len(model.outputs), model.output_names), EXIT_USAGE)
     x = _load_inputs(args.input, model)
-    verbose = 1 if args.progress or (args.progress is None and sys.stdout.isatty()) else 0
+    verbose = 1 if args.progress or (args.progress is None and sys.stderr.isatty()) else 0
     try:
-        y = model.predict(x, batch_size=args.batch_size, verbose=verbose)
+        with contextlib.redirect_stdout(sys.stderr):  # the progress bar is a status line too
+            y = model.predict(x, batch_size=args.batch_size, verbose=verbose)
     except (ValueError, TypeError) as e:
         raise CommandError('the input arrays do not fit the model: %s' % e, EXIT_INPUT)
     try:
@@ -315,7 +317,7 @@ def build_parser():
     predict.add_argument('--batch-size', type=int, default=32)
     progress = predict.add_mutually_exclusive_group()
     progress.add_argument('--progress', dest='progress', action='store_true', default=None,
-                          help='show a progress bar (default: when stdout is a terminal)')
+                          help='show a progress bar on stderr (default: when stderr is a terminal)')
     progress.add_argument('--no-progress', dest='progress', action='store_false')
     predict.set_defaults(run=cmd_predict)
     convert = commands.add_parser('convert', help='rewrite CuDNN layers as plain ones, optionally strip the '

@@ -123,8 +123,8 @@ def test_predict_single_and_multi_io(capsys, tmp_path):
     model.save(path)
     x = np.random.rand(5, 3).astype('float32')
     np.save(str(tmp_path / 'x.npy'), x)
-    code, out, _ = _run(capsys, 'predict', path, str(tmp_path / 'x.npy'), str(tmp_path / 'y.npy'))
-    assert code == 0 and 'wrote' in out
+    code, out, err = _run(capsys, 'predict', path, str(tmp_path / 'x.npy'), str(tmp_path / 'y.npy'), '--progress')
+    assert code == 0 and out.startswith('wrote') and '5/5 [' in err
     np.testing.assert_array_equal(np.load(str(tmp_path / 'y.npy')), model.predict(x))
 
     model = _two_output_model()
