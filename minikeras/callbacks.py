@@ -271,10 +271,9 @@ class ProgbarLogger(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose:
-            print('Epoch %d/%d' % (epoch + 1, self.epochs))
             self.target = self.params['steps'] if self.use_steps else self.params['samples']
-            self.progbar = Progbar(target=self.target, verbose=self.verbose,
-                                   stateful_metrics=self.stateful_metrics)
+            self.progbar = Progbar(target=self.target, verbose=self.verbose, stateful_metrics=self.stateful_metrics,
+                                   header='Epoch %d/%d' % (epoch + 1, self.epochs))
         self.seen = 0
 
     def on_batch_begin(self, batch, logs=None):

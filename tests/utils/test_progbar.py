@@ -38,11 +38,10 @@ def test_piped_logs_get_one_line_per_epoch_and_no_control_characters(monkeypatch
     out = _fit_output(monkeypatch, verbose)
     assert '\r' not in out and '\b' not in out
     lines = out.splitlines()
-    assert lines[0::2] == ['Epoch 1/3', 'Epoch 2/3', 'Epoch 3/3']
-    progress = lines[1::2]
-    assert len(progress) == 3 and all('loss:' in line for line in progress)
-    if verbose == 1:
-        assert all(line.startswith('64/64 [====') for line in progress)
+    assert len(lines) == 3 and all('loss:' in line for line in lines)
+    for epoch, line in enumerate(lines):
+        start = 'Epoch %d/3 - ' % (epoch + 1)
+        assert line.startswith(start + ('64/64 [====' if verbose == 1 else '0s - loss:')), line
 
 
 def test_notebook_redraws_with_carriage_returns_only(monkeypatch):
@@ -57,6 +56,13 @@ def test_terminal_redraws_in_place(monkeypatch):
     monkeypatch.setattr(Progbar, '__init__', _no_throttle(Progbar.__init__))
     out = _fit_output(monkeypatch, 1, tty=True, epochs=1)
     assert out.count('\r') > 1 and '\b' in out
+    assert out.startswith('Epoch 1/1\n')  # Keras' header line above the bar
+
+
+def test_verbose_2_on_a_terminal_keeps_keras_layout(monkeypatch):
+    out = _fit_output(monkeypatch, 2, tty=True, epochs=2)
+    lines = out.splitlines()
+    assert lines[0::2] == ['Epoch 1/2', 'Epoch 2/2'] and all(line.startswith(' - 0s - loss:') for line in lines[1::2])
 
 
 def _no_throttle(init):
