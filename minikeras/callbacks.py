@@ -6,7 +6,8 @@ Keras 2 protocol: `logs` is always a dict; batch logs carry `batch` and
 
 Besides the base protocol this module has the Keras 2.2 training callbacks:
 `ModelCheckpoint`, `EarlyStopping`, `ReduceLROnPlateau`,
-`LearningRateScheduler`, `TerminateOnNaN`, `CSVLogger` and `RemoteMonitor`.
+`LearningRateScheduler`, `TerminateOnNaN`, `CSVLogger`, `RemoteMonitor` and
+`TensorBoard` (in `minikeras.tensorboard`).
 """
 import csv
 import inspect
@@ -278,9 +279,8 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self.target = self.params['steps'] if self.use_steps else self.params['samples']
         if self.verbose:
-            print('Epoch %d/%d' % (epoch + 1, self.epochs))
-            self.progbar = Progbar(target=self.target, verbose=self.verbose,
-                                   stateful_metrics=self.stateful_metrics)
+            self.progbar = Progbar(target=self.target, verbose=self.verbose, stateful_metrics=self.stateful_metrics,
+                                   header='Epoch %d/%d' % (epoch + 1, self.epochs))
         self.seen = 0
 
     def on_batch_begin(self, batch, logs=None):
@@ -914,3 +914,6 @@ class RemoteMonitor(Callback):
 __all__ = ['Callback', 'CallbackList', 'BaseLogger', 'History', 'ProgbarLogger', 'LambdaCallback',
            'ModelCheckpoint', 'EarlyStopping', 'ReduceLROnPlateau', 'LearningRateScheduler', 'TerminateOnNaN',
            'CSVLogger', 'RemoteMonitor']
+
+
+from .tensorboard import TensorBoard  # noqa: E402,F401  (its own module: it needs the optional tensorboardX)

@@ -37,8 +37,16 @@ def model_from_json(json_string, custom_objects=None):
 
 
 def model_from_yaml(yaml_string, custom_objects=None):
-    """Instantiates a model from the YAML string written by `model.to_yaml()` (needs PyYAML)."""
-    import yaml
+    """Instantiates a model from the YAML string written by `model.to_yaml()`.
+
+    The string is parsed with PyYAML's safe loader (plain data only, no Python
+    objects). Needs PyYAML (`pip install 'minikeras[yaml]'`).
+
+    Raises:
+        ImportError: PyYAML is not installed (the message names the extra).
+    """
+    from .utils.optional import import_extra
+    yaml = import_extra('yaml', 'yaml', 'model_from_yaml')
     config = yaml.safe_load(yaml_string)
     return model_from_config(config, custom_objects=custom_objects)
 

@@ -7,10 +7,18 @@ absent and writable). `numpy` is the built-in backend; any other value is the
 dotted path of a third-party module implementing the contract in
 docs/backend.md. The file's `floatx`, `epsilon` and `image_data_format` keys
 set the defaults in `common`.
+
+When there is no minikeras.json but a Keras config `$KERAS_HOME/keras.json`
+(default `~/.keras/keras.json`), its `floatx`, `epsilon` and
+`image_data_format` are used instead (and no minikeras.json is written, so
+later edits of keras.json keep applying); its `backend` entry names a Keras
+backend (tensorflow, theano, cntk), not a minikeras one, so it is ignored with
+a one-line notice on stderr.
 """
 import importlib
 import json
 import os
+import sys
 
 from . import common
 
@@ -27,15 +35,43 @@ def config_dir():
     return os.path.join(os.path.expanduser('~'), '.minikeras')
 
 
+def keras_home():
+    """Directory of Keras' own files (keras.json, the download cache): $KERAS_HOME, else ~/.keras."""
+    base = os.environ.get('KERAS_HOME')
+    if base:
+        return os.path.expanduser(base)
+    return os.path.join(os.path.expanduser('~'), '.keras')
+
+
+def _read_json(path):
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (ValueError, OSError):
+        return None  # an unreadable or corrupt config file leaves the defaults in place
+    return data if isinstance(data, dict) else None
+
+
+def _keras_json_settings(path):
+    """The floatx/epsilon/image_data_format of a Keras keras.json (None if unreadable)."""
+    data = _read_json(path)
+    if data is None:
+        return None
+    backend = data.get('backend')
+    if backend is not None and backend != 'numpy':
+        sys.stderr.write('minikeras: ignoring "backend": "%s" in %s (minikeras computes with numpy); using its '
+                         'floatx, epsilon and image_data_format\n' % (backend, path))
+    return {key: data[key] for key in ('floatx', 'epsilon', 'image_data_format') if key in data}
+
+
 def _read_config():
     path = os.path.join(config_dir(), 'minikeras.json')
+    keras_path = os.path.join(keras_home(), 'keras.json')
     config = dict(_DEFAULT_CONFIG)
     if os.path.exists(path):
-        try:
-            with open(path) as f:
-                config.update(json.load(f))
-        except (ValueError, OSError):
-            pass  # an unreadable or corrupt config file leaves the defaults in place
+        config.update(_read_json(path) or {})
+    elif os.path.exists(keras_path):
+        config.update(_keras_json_settings(keras_path) or {})
     else:
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -555,15 +555,16 @@ class Network(Layer):
         return json.dumps(model_config, default=_json_default, **kwargs)
 
     def to_yaml(self, **kwargs):
-        """The architecture as YAML (needs PyYAML).
+        """The architecture as YAML (needs PyYAML: `pip install 'minikeras[yaml]'`).
 
         Raises:
-            ImportError: PyYAML is not installed.
+            ImportError: PyYAML is not installed (the message names the extra).
         """
-        import yaml
+        from ..utils.optional import import_extra
+        yaml = import_extra('yaml', 'yaml', 'Model.to_yaml')
         model_config = {'class_name': self.__class__.__name__, 'config': self.get_config(),
                         'keras_version': _keras_version(), 'backend': K.backend()}
-        return yaml.dump(json.loads(json.dumps(model_config, default=_json_default)), **kwargs)
+        return yaml.safe_dump(json.loads(json.dumps(model_config, default=_json_default)), **kwargs)
 
     def summary(self, line_length=None, positions=None, print_fn=None):
         """Prints the Keras table of layers, output shapes and parameter counts."""

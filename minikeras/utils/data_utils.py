@@ -1,5 +1,8 @@
 """`Sequence` and the enqueuers that feed batches from worker threads or processes.
 
+`get_file`, `validate_file`, `_hash_file` and `_extract_archive` live in
+`downloads` and are re-exported here, where Keras 2 has them.
+
 `OrderedEnqueuer` runs `Sequence.__getitem__` in a pool of `workers` threads
 (or processes with `use_multiprocessing=True`) and yields batches in order,
 epoch after epoch (calling `on_epoch_end` between epochs). `GeneratorEnqueuer`
@@ -13,6 +16,8 @@ import random
 import threading
 import time
 from multiprocessing.pool import ThreadPool
+
+from .downloads import _extract_archive, _hash_file, get_file, validate_file  # noqa: F401  (Keras 2 path)
 
 _SHARED_SEQUENCES = {}
 _SEQUENCE_COUNTER = itertools.count()

@@ -1,9 +1,15 @@
 """The Keras 2 progress bar.
 
 On a terminal, verbose=1 redraws one line in place (with '\\r') showing the
-bar, the ETA and running averages. When stdout is not a terminal nothing is
-printed until the target is reached, so logs get one final line instead of a
-flood of carriage-return frames. verbose=2 prints one summary line at the end.
+bar, the ETA and running averages; in a Jupyter kernel too, with '\\r' alone
+(notebooks show backspaces literally). When stdout is neither (a pipe, a log
+file) nothing is printed until the target is reached, so logs get one final
+line per bar instead of a flood of carriage-return frames. verbose=2 prints
+one summary line at the end.
+
+A `header` (`fit` passes 'Epoch 3/10') is printed on its own line above the bar
+on a terminal or in a notebook, as Keras does, and at the start of the final
+line in a log, so that a log gets exactly one line per epoch.
 """
 import sys
 import time
@@ -20,6 +26,7 @@ class Progbar(object):
         verbose: 0 (silent), 1 (bar) or 2 (one line at the end).
         interval: minimum seconds between two redraws.
         stateful_metrics: names of metrics shown as-is instead of averaged.
+        header: text shown before the bar (see the module docstring), or None.
 
     Example::
 
@@ -28,14 +35,21 @@ class Progbar(object):
             bar.update((i + 1) * 10, values=[('loss', 0.5)])
     """
 
-    def __init__(self, target, width=30, verbose=1, interval=0.05, stateful_metrics=None):
+    def __init__(self, target, width=30, verbose=1, interval=0.05, stateful_metrics=None, header=None):
         self.target = target
         self.width = width
         self.verbose = verbose
         self.interval = interval
         self.stateful_metrics = set(stateful_metrics or [])
         stream = sys.stdout
-        self._dynamic_display = ((hasattr(stream, 'isatty') and stream.isatty()) or 'ipykernel' in sys.modules)
+        self._notebook = 'ipykernel' in sys.modules
+        self._dynamic_display = (hasattr(stream, 'isatty') and stream.isatty()) or self._notebook
+        self._prefix = ''
+        if header is not None and verbose:
+            if self._dynamic_display:
+                sys.stdout.write(header + '\n')
+            else:
+                self._prefix = header + (' - ' if verbose == 1 else '')
         self._total_width = 0
         self._seen_so_far = 0
         self._values = {}
@@ -71,7 +85,7 @@ class Progbar(object):
             self._draw(current, now, finished)
         elif self.verbose == 2 and finished:
             info = ' - %.0fs' % (now - self._start) + self._values_text() + '\n'
-            sys.stdout.write(info)
+            sys.stdout.write(self._prefix + info)
             sys.stdout.flush()
         self._last_update = now
 
@@ -86,10 +100,12 @@ class Progbar(object):
 
     def _draw(self, current, now, finished):
         prev_total_width = self._total_width
-        if self._dynamic_display:
+        if self._notebook:
+            line = '\r'
+        elif self._dynamic_display:
             line = '\b' * prev_total_width + '\r'
         else:
-            line = ''
+            line = self._prefix
         if self.target is not None:
             numdigits = int(np.floor(np.log10(self.target))) + 1 if self.target > 0 else 1
             bar = ('%' + str(numdigits) + 'd/%d [') % (current, self.target)

@@ -392,3 +392,28 @@ def _check_sequential(layer, input_shape, input_data, trained_weights, expected_
         _assert_allclose(recovered_seq.predict(input_data), seq_output, 1e-3, 1e-6,
                          name + ' output after Sequential.from_config')
     return seq_output
+
+
+def get_test_data(num_train=1000, num_test=500, input_shape=(10,), output_shape=(2,), classification=True,
+                  num_classes=2):
+    """Random, learnable data for tests (Keras 2's helper): `(x_train, y_train), (x_test, y_test)`.
+
+    With `classification`, each label is an integer in `[0, num_classes)` and
+    its features are drawn around the label (normal, scale 0.7);
+    `output_shape` is then ignored. Otherwise the features and the float
+    targets of shape `output_shape` are drawn around a shared per-sample
+    location in [0, 1). Draws from numpy's global random state.
+    """
+    samples = num_train + num_test
+    input_shape, output_shape = tuple(input_shape), tuple(output_shape)
+    if classification:
+        y = np.random.randint(0, num_classes, size=(samples,))
+        centre = y.reshape((samples,) + (1,) * len(input_shape))
+        x = np.random.normal(loc=centre, scale=0.7, size=(samples,) + input_shape).astype(np.float32)
+    else:
+        loc = np.random.random((samples,))
+        x = np.random.normal(loc=loc.reshape((samples,) + (1,) * len(input_shape)), scale=0.7,
+                             size=(samples,) + input_shape).astype(np.float32)
+        y = np.random.normal(loc=loc.reshape((samples,) + (1,) * len(output_shape)), scale=0.7,
+                             size=(samples,) + output_shape).astype(np.float32)
+    return (x[:num_train], y[:num_train]), (x[num_train:], y[num_train:])

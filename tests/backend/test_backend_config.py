@@ -12,6 +12,7 @@ def run_python(code, home, **env):
     environ = dict(os.environ)
     environ.pop('MINIKERAS_BACKEND', None)
     environ['MINIKERAS_HOME'] = str(home)
+    environ['KERAS_HOME'] = os.path.join(str(home), 'no-keras-home')  # a real ~/.keras/keras.json stays out
     environ['PYTHONPATH'] = HERE + os.pathsep + environ.get('PYTHONPATH', '')
     environ.update(env)
     return subprocess.run([sys.executable, '-c', code], env=environ, capture_output=True, text=True)
@@ -62,3 +63,34 @@ def test_unwritable_config_dir_falls_back_to_defaults(tmp_path):
     result = run_python('from minikeras import backend as K; print(K.backend())', blocker / 'sub')
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ['numpy']
+
+
+def test_keras_json_is_read_when_there_is_no_minikeras_config(tmp_path):
+    keras_home, home = tmp_path / 'keras', tmp_path / 'minikeras'
+    keras_home.mkdir()
+    with open(keras_home / 'keras.json', 'w') as f:
+        json.dump({'backend': 'tensorflow', 'floatx': 'float64', 'epsilon': 1e-4,
+                   'image_data_format': 'channels_first'}, f)
+    code = 'from minikeras import backend as K; print(K.backend(), K.floatx(), K.epsilon(), K.image_data_format())'
+    result = run_python(code, home, KERAS_HOME=str(keras_home))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ['numpy', 'float64', '0.0001', 'channels_first']
+    notice = result.stderr.strip().splitlines()
+    assert len(notice) == 1 and '"backend": "tensorflow"' in notice[0] and 'keras.json' in notice[0]
+    assert not (home / 'minikeras.json').exists()  # keras.json keeps applying
+
+    # a minikeras config takes precedence over keras.json
+    home.mkdir(exist_ok=True)
+    with open(home / 'minikeras.json', 'w') as f:
+        json.dump({'floatx': 'float16'}, f)
+    result = run_python(code, home, KERAS_HOME=str(keras_home))
+    assert result.stdout.split() == ['numpy', 'float16', '1e-07', 'channels_last'] and result.stderr == ''
+
+
+def test_keras_json_without_backend_entry_is_silent(tmp_path):
+    keras_home = tmp_path / 'keras'
+    keras_home.mkdir()
+    (keras_home / 'keras.json').write_text('{"floatx": "float32", "image_data_format": "channels_last"}')
+    result = run_python('from minikeras import backend as K; print(K.floatx())', tmp_path / 'mk',
+                        KERAS_HOME=str(keras_home))
+    assert result.returncode == 0 and result.stdout.split() == ['float32'] and result.stderr == ''

@@ -163,7 +163,7 @@ def test_progbar_not_flooding_non_tty(capsys):
     assert out.count('64/64 [') == 2 and out.count('Epoch ') == 2
     model.fit(np.random.rand(64, 3), np.random.rand(64, 1), batch_size=4, epochs=2, verbose=2)
     lines = [line for line in capsys.readouterr().out.splitlines() if line]
-    assert len(lines) == 4 and lines[1].startswith(' - ') and 'loss:' in lines[1]
+    assert len(lines) == 2 and lines[1].startswith('Epoch 2/2 - ') and 'loss:' in lines[1]  # one line per epoch
 
 
 def test_train_test_predict_on_batch_and_functions_cached():
