@@ -407,6 +407,8 @@ class Network(Layer):
         return outputs
 
     def compute_mask(self, inputs, mask=None):
+        if not self._is_graph_network:
+            return None
         inputs = to_list(inputs)
         masks = [None] * len(inputs) if mask is None else to_list(mask)
         cache_key = object_list_uid(inputs) + '_' + object_list_uid(masks)
@@ -416,7 +418,12 @@ class Network(Layer):
         return output_masks
 
     def compute_output_shape(self, input_shape):
-        """Propagates shapes through the layers' `compute_output_shape`."""
+        """Propagates shapes through the layers' `compute_output_shape` (a subclassed model: through `call`)."""
+        if not self._is_graph_network:
+            shapes = input_shape if isinstance(input_shape, list) else [input_shape]
+            placeholders = [K.placeholder(shape=tuple(shape)) for shape in shapes]
+            outputs = self.call(unpack_singleton(placeholders))
+            return unpack_singleton([K.int_shape(x) for x in to_list(outputs)])
         input_shapes = [tuple(s) for s in (input_shape if isinstance(input_shape, list) else [input_shape])]
         if len(input_shapes) != len(self._input_layers):
             raise ValueError('Invalid input_shape argument %s: model %s has %d tensor inputs.'
@@ -538,9 +545,8 @@ class Network(Layer):
     def get_config(self):
         """`{'name', 'layers': [{name, class_name, config, inbound_nodes}], 'input_layers', 'output_layers'}`."""
         if not self._is_graph_network:
-            raise NotImplementedError('Model %s is a subclassed model: its architecture is Python code, so it has no '
-                                      'config and cannot be saved with `save` / `to_json` / `to_yaml`. Save its '
-                                      'weights with `save_weights` and rebuild it from its class.' % self.name)
+            raise NotImplementedError('model %s is a subclassed model, whose architecture is Python code (its '
+                                      '`call`), so it has no config for `to_json` / `to_yaml` / `save`' % self.name)
         config = {'name': self.name}
         conversion = {}
         for layer in self.layers:
