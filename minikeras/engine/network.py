@@ -471,8 +471,11 @@ class Network(Layer):
                 kwargs = dict(node.arguments or {})
                 kwargs.pop('mask', None)
                 outputs = to_list(layer(unpack_singleton(computed), **kwargs))
+                # Conditional (activity) and unconditional (weight) losses and updates, as Keras 2.2 tracks them.
                 self.add_update(layer.get_updates_for(computed), inputs)
+                self.add_update(layer.get_updates_for(None), None)
                 self.add_loss(layer.get_losses_for(computed), inputs)
+                self.add_loss(layer.get_losses_for(None), None)
                 for x, y in zip(node.output_tensors, outputs):
                     tensor_map[id(x)] = y
         output_tensors = [tensor_map[id(x)] for x in self.outputs]
