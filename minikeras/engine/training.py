@@ -297,7 +297,7 @@ class Model(Network):
                 batch_size = 32
             if x is None and steps is None:
                 raise ValueError('If predicting from data tensors, you should specify the `steps` argument.')
-            data = self._array_data(x, None, batch_size=batch_size, steps=steps)
+            data = ArrayData(self._standardize_user_data(x)[0], batch_size=batch_size, steps=steps)
             if self.stateful and data.num_samples and data.num_samples > batch_size and \
                     data.num_samples % batch_size:
                 raise ValueError('In a stateful network, you should only pass inputs with a number of samples that '

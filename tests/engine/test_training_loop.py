@@ -105,3 +105,14 @@ def test_predict_batch_callbacks_get_the_outputs():
             seen.append(logs['outputs'][0].shape)
     _model().predict(X, batch_size=5, callbacks=[Outputs()])
     assert seen == [(5, 1), (5, 1), (2, 1)]
+
+
+def test_stateful_models_need_sample_counts_divisible_by_the_batch_size():
+    from minikeras.layers import SimpleRNN
+    model = Sequential([SimpleRNN(2, stateful=True, batch_input_shape=(2, 3, 1))])
+    model.compile('sgd', 'mse')
+    assert model.predict(np.zeros((2, 3, 1))).shape == (2, 2)  # fewer samples than the default batch size
+    with pytest.raises(ValueError, match='divided by the batch size'):
+        model.predict(np.zeros((5, 3, 1)), batch_size=2)
+    with pytest.raises(ValueError, match='divided by the batch size'):
+        model.fit(np.zeros((5, 3, 1)), np.zeros((5, 2)), batch_size=2, verbose=0)
