@@ -33,6 +33,8 @@ class OutputRecord(object):
         sample_weight_mode: None or 'temporal'.
         mask: the output's mask tensor, or None.
         loss: the weighted, masked mean loss tensor of the output, or None.
+        metrics: the `metrics_names` entries of this output's metrics (filled
+            by `CompiledMetrics`).
     """
 
     def __init__(self, name, output, loss_fn, loss_weight, target, fed, sample_weight, sample_weight_mode, mask):
@@ -46,6 +48,7 @@ class OutputRecord(object):
         self.sample_weight_mode = sample_weight_mode
         self.mask = mask
         self.loss = None
+        self.metrics = []
         if loss_fn is not None:
             objective = weighted_masked_objective(losses_module.per_sample(loss_fn))
             self.loss = objective(target, output, sample_weight, mask)
@@ -228,6 +231,7 @@ class CompiledMetrics(object):
             name = self._unique(record.name + '_' + name if self.multi else name)
             position = len(self.names)
             self.names.append(name)
+            record.metrics.append(name)
             if not is_stateful_metric(fn):
                 self.tensors.append(weighted_masked_objective(fn)(record.target, record.output, weights, record.mask))
                 continue

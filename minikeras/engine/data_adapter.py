@@ -1,11 +1,11 @@
 """One data path: user data in, batches of (arrays, size) out.
 
-`fit`, `evaluate`, `predict` and the `*_generator` aliases all hand their data
-to `adapt`, which returns an `ArrayData` (numpy arrays, lists, dicts by layer
-name, pandas frames, scipy.sparse matrices, h5py datasets / `HDF5Matrix`,
-sliced per batch) or a `GeneratorData` (Python generators and `Sequence`
-objects, read through an enqueuer). Both yield batches as the flat list the
-compiled functions take: inputs, then targets, then sample weights.
+`Model.fit`, `evaluate`, `predict` (and the `*_generator` aliases) turn their
+data into an `ArrayData` (numpy arrays, lists, dicts by layer name, pandas
+frames, scipy.sparse matrices, h5py datasets / `HDF5Matrix`, sliced per
+batch) or a `GeneratorData` (Python generators and `Sequence` objects, read
+through an enqueuer). Both yield batches as the flat list the compiled
+functions take: inputs, then targets, then sample weights.
 
 What the batches must look like comes from a `Feed` (the model's input names
 and shapes and its fed `OutputRecord`s): `Feed.standardize` validates x / y /
@@ -195,11 +195,10 @@ class GeneratorData(object):
         self.what = what
         self.with_targets = with_targets
         self.standardize = None
+        self.num_samples = None  # a generator is counted in steps
         self._options = (workers, use_multiprocessing, max_queue_size, shuffle)
         self._source = self._enqueuer = None
         self._pending = None
-
-    num_samples = None
 
     @property
     def num_batches(self):

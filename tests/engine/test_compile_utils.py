@@ -27,6 +27,7 @@ def test_one_record_per_output():
     assert (second.name, second.loss_fn, second.loss_weight, second.fed) == ('b', losses.mae, 0.5, True)
     assert second.shape == (None, 4) and K.int_shape(second.sample_weight) == (None,)
     assert model.metrics_names == ['loss', 'b_loss', 'b_mean_squared_error']
+    assert first.metrics == [] and second.metrics == ['b_mean_squared_error']
     x, y = np.random.rand(5, 3), np.random.rand(5, 4)
     loss, b_loss, b_mse = model.evaluate(x, y, verbose=0)
     pred = model.predict(x)[1]
