@@ -12,7 +12,7 @@ from .. import backend as K
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from ..utils.generic_utils import to_list
-from .base_layer import _collect_previous_mask
+from .base_layer import Layer, _collect_previous_mask
 from .training_utils import collect_metrics, per_output, weighted_masked_objective
 
 
@@ -163,7 +163,7 @@ def total_loss(records, extra_losses, model_name):
                          'least one output, or add a loss with `model.add_loss`.' % model_name)
     for loss_tensor in extra_losses:
         total = loss_tensor if total is None else total + loss_tensor
-    return total
+    return total if K.is_tensor(total) else K.constant(total)  # plain-number losses only
 
 
 def is_stateful_metric(metric):
@@ -234,6 +234,10 @@ class CompiledMetrics(object):
             record.metrics.append(name)
             if not is_stateful_metric(fn):
                 self.tensors.append(weighted_masked_objective(fn)(record.target, record.output, weights, record.mask))
+                if isinstance(fn, Layer) and fn.stateful:  # a Keras 2.2 metric layer: updates its own variables
+                    self.stateful_names.append(name)
+                    self.stateful_functions.append(fn)
+                    self.updates += fn.updates
                 continue
             self.stateful_names.append(name)
             self.stateful_functions.append(fn)

@@ -369,7 +369,8 @@ class Network(Layer):
                 losses += layer.get_losses_for(node.input_tensors)
             losses += layer.get_losses_for(None)
         losses += self.get_losses_for(None)
-        return _dedup(losses)
+        # Tensors count once however many nodes share them; plain numbers (`add_loss(1)`) each count.
+        return _dedup([x for x in losses if K.is_tensor(x)]) + [x for x in losses if not K.is_tensor(x)]
 
     @property
     def metric_tensors(self):

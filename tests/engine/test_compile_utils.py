@@ -197,3 +197,40 @@ def test_dropout_only_output_without_loss_is_predicted_not_trained():
     x = np.random.rand(10, 3)
     assert np.isfinite(model.train_on_batch(x, None))
     assert len(model.predict(x)) == 2
+
+
+def test_plain_number_losses_each_count():
+    inputs = Input(shape=(2,))
+    model = Model(inputs, _dense(2)(inputs))
+    model.add_loss(1)
+    model.add_loss(1)
+    model.compile('sgd', loss=None)
+    assert model.losses == [1, 1]
+    assert model.evaluate(np.ones((2, 2)), verbose=0) == pytest.approx(2.)
+
+
+class _CountsPositives(Layer):
+    """A Keras 2.2 stateful metric layer: a variable it updates itself, the running count as its value."""
+
+    def __init__(self, **kwargs):
+        super(_CountsPositives, self).__init__(name='positives', **kwargs)
+        self.stateful = True
+        self.count = K.variable(0., name='positive_count')
+
+    def reset_states(self):
+        K.set_value(self.count, 0.)
+
+    def __call__(self, y_true, y_pred):
+        batch = K.sum(K.cast(K.greater(y_pred, 0.5), 'float32'))
+        self.add_update(K.update_add(self.count, batch), inputs=[y_true, y_pred])
+        return self.count * 1 + batch
+
+
+def test_a_stateful_metric_layer_reports_its_running_value():
+    model = Sequential([Dense(1, activation='sigmoid', input_shape=(2,))])
+    model.compile('sgd', 'binary_crossentropy', metrics=[_CountsPositives()])
+    assert model.metrics_names == ['loss', 'positives'] and model.stateful_metric_names == ['positives']
+    x, y = np.random.rand(30, 2), np.random.randint(0, 2, (30, 1))
+    expected = float((model.predict(x) > 0.5).sum())
+    assert model.evaluate(x, y, batch_size=7, verbose=0)[1] == pytest.approx(expected)
+    assert model.evaluate(x, y, batch_size=30, verbose=0)[1] == pytest.approx(expected)  # reset per evaluation
