@@ -483,6 +483,36 @@ class Layer(object):
         self._per_input_losses.setdefault(uid, [])
         self._per_input_losses[uid] += losses
 
+    def add_metric(self, value, aggregation=None, name=None):
+        """Reports a tensor as a metric of the models that contain this layer.
+
+        The value appears in `model.metrics_names`, the `fit` history and the
+        `evaluate` results under `name`, averaged over the batches (weighted by
+        batch size) as losses are. Call it from `call` (or on a model).
+
+        Args:
+            value: a tensor computed from the model's inputs (and targets).
+            aggregation: None or 'mean' (the only aggregation of this engine).
+            name: the metric name (required).
+
+        Raises:
+            TypeError: `value` is not a tensor.
+            ValueError: no `name`, or an aggregation other than 'mean'.
+        """
+        if not K.is_tensor(value):
+            raise TypeError('%s.add_metric: expected a tensor, got %r' % (self.name, value))
+        if not name:
+            raise ValueError('%s.add_metric: please give the metric a `name`.' % self.name)
+        if aggregation not in (None, 'mean'):
+            raise ValueError('%s.add_metric(aggregation=%r): only None or "mean" is supported (batch values are '
+                             'averaged).' % (self.name, aggregation))
+        self._metric_tensors = self.metric_tensors + [(name, value)]
+
+    @property
+    def metric_tensors(self):
+        """`(name, tensor)` pairs added with `add_metric`."""
+        return list(self.__dict__.get('_metric_tensors', []))
+
     def add_update(self, updates, inputs=None):
         """Adds update op(s), conditional on `inputs` when given (None: unconditional)."""
         if updates is None or (isinstance(updates, list) and not updates):

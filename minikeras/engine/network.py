@@ -11,7 +11,7 @@ import json
 import numpy as np
 
 from .. import backend as K
-from ..utils.generic_utils import object_list_uid, to_list, unpack_singleton
+from ..utils.generic_utils import has_arg, object_list_uid, to_list, unpack_singleton
 from .base_layer import InputSpec, Layer, Node, _collect_previous_mask
 from .input_layer import InputLayer
 
@@ -89,6 +89,17 @@ class Network(Layer):
             raise TypeError('Keyword argument(s) not understood by %s: %s'
                             % (type(self).__name__, ', '.join(sorted(kwargs))))
         self.built = False
+
+    def __setattr__(self, name, value):
+        # A subclassed model tracks the layers it holds as attributes, in assignment order (its weight order).
+        if isinstance(value, Layer) and not name.startswith('_'):
+            if '_is_graph_network' not in self.__dict__:
+                raise RuntimeError('It looks like you are subclassing `Model` and forgot to call '
+                                   '`super(%s, self).__init__()` before setting the layer attribute "%s". Always '
+                                   'start `__init__` with that call.' % (type(self).__name__, name))
+            if not self._is_graph_network and not any(value is layer for layer in self._layers):
+                self._layers.append(value)
+        super(Network, self).__setattr__(name, value)
 
     def _init_graph_network(self, inputs, outputs, name=None, **kwargs):
         self._base_init(name=name, trainable=kwargs.pop('trainable', True))
@@ -329,6 +340,9 @@ class Network(Layer):
         for layer in self.layers:
             if not hasattr(layer, 'get_updates_for'):
                 continue
+            if not self._is_graph_network:
+                updates += layer.updates
+                continue
             for node in self._nodes_in_network(layer):
                 updates += layer.get_updates_for(node.input_tensors)
             updates += layer.get_updates_for(None)
@@ -350,11 +364,27 @@ class Network(Layer):
         for layer in self.layers:
             if not hasattr(layer, 'get_losses_for'):
                 continue
+            if not self._is_graph_network:
+                losses += layer.losses
+                continue
             for node in self._nodes_in_network(layer):
                 losses += layer.get_losses_for(node.input_tensors)
             losses += layer.get_losses_for(None)
         losses += self.get_losses_for(None)
-        return _dedup(losses)
+        # Tensors count once however many nodes share them; plain numbers (`add_loss(1)`) each count.
+        return _dedup([x for x in losses if K.is_tensor(x)]) + [x for x in losses if not K.is_tensor(x)]
+
+    @property
+    def metric_tensors(self):
+        """`(name, tensor)` pairs added with `add_metric` by this network and its layers."""
+        pairs, seen = [], set()
+        for owner in list(self.layers) + [self]:
+            own = Layer.metric_tensors.fget(owner) if owner is self else owner.metric_tensors
+            for name, tensor in own:
+                if id(tensor) not in seen:
+                    seen.add(id(tensor))
+                    pairs.append((name, tensor))
+        return pairs
 
     @property
     def input_spec(self):
@@ -380,6 +410,8 @@ class Network(Layer):
         return outputs
 
     def compute_mask(self, inputs, mask=None):
+        if not self._is_graph_network:
+            return None
         inputs = to_list(inputs)
         masks = [None] * len(inputs) if mask is None else to_list(mask)
         cache_key = object_list_uid(inputs) + '_' + object_list_uid(masks)
@@ -389,7 +421,12 @@ class Network(Layer):
         return output_masks
 
     def compute_output_shape(self, input_shape):
-        """Propagates shapes through the layers' `compute_output_shape`."""
+        """Propagates shapes through the layers' `compute_output_shape` (a subclassed model: through `call`)."""
+        if not self._is_graph_network:
+            shapes = input_shape if isinstance(input_shape, list) else [input_shape]
+            placeholders = [K.placeholder(shape=tuple(shape)) for shape in shapes]
+            outputs = self.call(unpack_singleton(placeholders))
+            return unpack_singleton([K.int_shape(x) for x in to_list(outputs)])
         input_shapes = [tuple(s) for s in (input_shape if isinstance(input_shape, list) else [input_shape])]
         if len(input_shapes) != len(self._input_layers):
             raise ValueError('Invalid input_shape argument %s: model %s has %d tensor inputs.'
@@ -437,8 +474,11 @@ class Network(Layer):
                 kwargs = dict(node.arguments or {})
                 kwargs.pop('mask', None)
                 outputs = to_list(layer(unpack_singleton(computed), **kwargs))
+                # Conditional (activity) and unconditional (weight) losses and updates, as Keras 2.2 tracks them.
                 self.add_update(layer.get_updates_for(computed), inputs)
+                self.add_update(layer.get_updates_for(None), None)
                 self.add_loss(layer.get_losses_for(computed), inputs)
+                self.add_loss(layer.get_losses_for(None), None)
                 for x, y in zip(node.output_tensors, outputs):
                     tensor_map[id(x)] = y
         output_tensors = [tensor_map[id(x)] for x in self.outputs]
@@ -452,16 +492,67 @@ class Network(Layer):
         return output_tensors, output_masks, unpack_singleton(output_shapes)
 
     def build(self, input_shape=None):
+        """A graph network is built already; a subclassed one is called on placeholders of `input_shape`.
+
+        Args:
+            input_shape: for a subclassed model, a shape tuple (batch axis
+                included) or a list of them, one per input of `call`.
+
+        Raises:
+            ValueError: a subclassed model without `input_shape`.
+        """
         if self._is_graph_network:
             self.built = True
             return
-        raise NotImplementedError('Subclassed networks define their own `build`.')
+        if input_shape is None:
+            raise ValueError('Model %s is a subclassed model: build it with `build(input_shape)` (batch axis '
+                             'included) or by calling `fit` / `predict` on data.' % self.name)
+        shapes = input_shape if isinstance(input_shape, list) else [input_shape]
+        self._set_inputs([K.placeholder(shape=tuple(shape)) for shape in shapes])
+
+    def _set_inputs(self, inputs, outputs=None, training=None):
+        """Sets the inputs of a model without them (a subclassed model) and calls it to get its outputs.
+
+        Args:
+            inputs: arrays (placeholders of their shape, batch axis free, are
+                made) or tensors, one per input of `call`.
+            outputs: the output tensors, when already known.
+            training: passed to a `call` that takes a `training` argument.
+
+        Raises:
+            ValueError: the model already has inputs.
+        """
+        if self.inputs:
+            raise ValueError('Model inputs are already set.')
+        self.inputs, self.input_names = [], []
+        self._feed_inputs, self._feed_input_names, self._feed_input_shapes = [], [], []
+        for i, value in enumerate(to_list(inputs, allow_tuple=True)):
+            name = 'input_%d' % (i + 1)
+            self.input_names.append(name)
+            if not K.is_tensor(value):
+                value = np.asarray(value)
+                shape = (None,) + (value.shape[1:] if value.ndim > 1 else (1,))
+                dtype = value.dtype.name if value.dtype.kind in 'iub' else K.floatx()
+                value = K.placeholder(shape=shape, name=name, dtype=dtype)
+            self.inputs.append(value)
+            if K.is_placeholder(value):
+                self._feed_inputs.append(value)
+                self._feed_input_names.append(name)
+                self._feed_input_shapes.append(K.int_shape(value))
+        if outputs is None:
+            call_inputs = self.inputs[0] if len(self.inputs) == 1 else self.inputs
+            kwargs = {'training': training} if has_arg(self.call, 'training') else {}
+            outputs = self.call(call_inputs, **kwargs)
+        self.outputs = list(to_list(outputs, allow_tuple=True))
+        self.output_names = ['output_%d' % (i + 1) for i in range(len(self.outputs))]
+        self.built = True
 
     # Serialization ---------------------------------------------------------------
     def get_config(self):
         """`{'name', 'layers': [{name, class_name, config, inbound_nodes}], 'input_layers', 'output_layers'}`."""
         if not self._is_graph_network:
-            raise NotImplementedError('get_config is only available for graph networks')
+            raise NotImplementedError('model %s is a subclassed model, whose architecture is Python code (its '
+                                      '`call`), so it has no config for `to_json` / `to_yaml` / `save`' % self.name)
         config = {'name': self.name}
         conversion = {}
         for layer in self.layers:

@@ -8,6 +8,8 @@ it the build is deferred until the model is called on a tensor or fed data
 import copy
 import warnings
 
+import numpy as np
+
 from .. import backend as K
 from ..utils.generic_utils import to_list
 from .base_layer import Layer
@@ -137,6 +139,11 @@ class Sequential(Model):
             self.built = True
             if getattr(self, '_compile_args', None) is not None and not getattr(self, '_is_compiled', False):
                 self.compile(**self._compile_args)
+
+    def _set_inputs(self, inputs, outputs=None, training=None):
+        """Builds a deferred model from the shape of its first input data (batch axis free)."""
+        first = to_list(inputs, allow_tuple=True)[0]
+        self.build(input_shape=(None,) + tuple(getattr(first, 'shape', None) or np.shape(first))[1:])
 
     def _init_graph_network(self, inputs, outputs, name=None, **kwargs):
         # Keep compile state and the model's identity when (re)building.

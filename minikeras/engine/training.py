@@ -1,54 +1,28 @@
 """`Model`: a `Network` that can be compiled, trained, evaluated and used to predict.
 
-`compile` normalises the loss / metric / weight specifications once (see
-`training_utils`), builds the symbolic total loss and metric tensors, and
-leaves the train / test / predict functions to be compiled lazily, once per
-`compile`. The loops live in `training_arrays` and `training_generator`.
+`compile` builds one `OutputRecord` per output, the total loss and the metric
+tensors (`compile_utils`); the compiled functions are made lazily, once per
+`compile`. Every public training method turns its data into an adapter
+(`data_adapter`: arrays, generators and `Sequence`s alike) and runs the one
+loop of `training_loop`; the `*_generator` methods are Keras 2 aliases.
+A subclassed `Model` (layers as attributes, its own `call`) gets its inputs
+from the first data it sees (`_set_inputs`).
 """
+import warnings
+
 import numpy as np
 
 from .. import backend as K
-from .. import losses as losses_module
-from .. import metrics as metrics_module
 from .. import optimizers
-from ..utils.generic_utils import slice_arrays, to_list, unpack_singleton
-from . import training_arrays, training_generator
-from .base_layer import _collect_previous_mask
+from ..utils.generic_utils import unpack_singleton
+from . import training_loop
+from .compile_utils import CompiledMetrics, build_output_records, total_loss
+from .data_adapter import ArrayData, Feed, GeneratorData, as_floatx, check_generator_arguments, is_generator_like
 from .network import Network
-from .training_utils import (check_array_length_consistency, check_loss_and_target_compatibility,
-                             collect_metrics, per_output, standardize_input_data,
-                             standardize_sample_or_class_weights, standardize_weights, weighted_masked_objective)
-
-
-def _is_stateful_metric(metric):
-    return hasattr(metric, 'update_state') and hasattr(metric, 'result') and hasattr(metric, 'reset_states')
-
-
-def _check_generator_arguments(x, method, **arguments):
-    """Raises for arguments that a generator / `Sequence` input cannot use.
-
-    Args:
-        x: the generator or `Sequence` passed as `x`.
-        method: 'fit' or 'evaluate', for the message.
-        **arguments: the arguments to check (`y`, `sample_weight`,
-            `validation_split`), each unset when None or 0.
-
-    Raises:
-        ValueError: naming the first such argument that is set and the input type.
-    """
-    hints = {'y': 'the generator yields the targets with the inputs, as `(x, y)` or `(x, y, sample_weight)` tuples',
-             'sample_weight': 'the generator yields sample weights as the third item of `(x, y, sample_weight)`',
-             'validation_split': 'a generator cannot be split; pass `validation_data` (arrays, a generator or a '
-                                 '`Sequence`) instead'}
-    for name in ('y', 'sample_weight', 'validation_split'):
-        value = arguments.get(name)
-        if value is not None and not (name == 'validation_split' and not value):
-            raise ValueError('`%s(%s=...)` is not supported when `x` is a generator or a `Sequence` (got a %s): %s.'
-                             % (method, name, type(x).__name__, hints[name]))
 
 
 class Model(Network):
-    """A trainable graph of layers: `Model(inputs, outputs, name=None)`.
+    """A trainable graph of layers: `Model(inputs, outputs, name=None)`, or a subclass with its own `call`.
 
     Example::
 
@@ -67,156 +41,57 @@ class Model(Network):
         Args:
             optimizer: name or optimizer instance.
             loss: name, function, `Loss` instance, or a list / dict (by output
-                name) of those; a single loss applies to every output.
+                name) of those; a single loss applies to every output. None
+                (or an output missing from the dict) trains that output against
+                no target: the model's `add_loss` losses alone are then minimised.
             metrics: list of metrics for all outputs, or a dict by output name.
                 'acc'/'accuracy' picks binary / categorical / sparse accuracy.
             loss_weights: list or dict of scalars weighting the output losses.
             sample_weight_mode: None or 'temporal' (or a list / dict of those).
             weighted_metrics: metrics weighted by sample_weight / class_weight.
-            target_tensors: optional tensors to use as targets instead of placeholders.
+            target_tensors: tensors to use as targets instead of fed placeholders
+                (a tensor, or a list / dict by output name).
 
         Raises:
-            ValueError: unknown loss / metric / optimizer names, or a list / dict
-                that does not match the outputs.
+            ValueError: unknown names, specifications that do not match the
+                outputs, or no loss at all; TypeError: unknown keyword arguments
+                or argument types.
         """
         if kwargs:
             raise TypeError('Invalid keyword argument(s) to compile: %s' % ', '.join(sorted(kwargs)))
         self.optimizer = optimizers.get(optimizer)
-        self.loss = loss or {}
-        self.metrics = metrics or []
-        self.loss_weights = loss_weights
-        self.sample_weight_mode = sample_weight_mode
-        self.weighted_metrics = weighted_metrics
+        self.loss, self.metrics, self.loss_weights = loss or {}, metrics or [], loss_weights
+        self.sample_weight_mode, self.weighted_metrics = sample_weight_mode, weighted_metrics
         self._compile_args = dict(optimizer=self.optimizer, loss=loss, metrics=metrics, loss_weights=loss_weights,
                                   sample_weight_mode=sample_weight_mode, weighted_metrics=weighted_metrics,
                                   target_tensors=target_tensors)
+        self._is_compiled = False
         if not self.built:
-            return  # a deferred Sequential: compiled again once built from data
-        self._is_compiled = True
-        output_names = self.output_names
-        n_out = len(self.outputs)
-
-        loss_specs = per_output(loss, output_names, 'loss')
-        self.loss_functions = []
-        per_sample_fns = []
-        for name, spec in zip(output_names, loss_specs):
-            try:
-                fn = losses_module.get(spec)
-            except ValueError as e:
-                raise ValueError('compile(loss=...) for output "%s": %s' % (name, e))
-            self.loss_functions.append(fn)
-            per_sample_fns.append(losses_module.per_sample(fn) if fn is not None else None)
-        if all(fn is None for fn in self.loss_functions):
-            raise ValueError('compile: no loss given for any output of model %s (outputs: %s)'
-                             % (self.name, output_names))
-        skip = [i for i, fn in enumerate(self.loss_functions) if fn is None]
-        weighted_losses = [weighted_masked_objective(fn) for fn in per_sample_fns]
-        loss_weights_list = [1. if w is None else w for w in
-                             per_output(loss_weights if loss_weights is not None else 1., output_names,
-                                        'loss_weights', default=1.)]
-        modes = per_output(sample_weight_mode, output_names, 'sample_weight_mode')
-
-        targets = [None] * n_out
-        if target_tensors is not None:
-            given = per_output(target_tensors, output_names, 'target_tensors')
-            targets = list(given)
-        self.targets = []
-        self._feed_targets = []
-        self._feed_outputs, self._feed_output_names, self._feed_output_shapes = [], [], []
-        self._feed_loss_fns = []
-        self.sample_weights, self._feed_sample_weights, self._feed_sample_weight_modes = [], [], []
-        for i in range(n_out):
-            if i in skip:
-                self.targets.append(None)
-                self.sample_weights.append(None)
-                continue
-            shape = K.int_shape(self.outputs[i])
-            name = output_names[i]
-            if targets[i] is None:
-                target = K.placeholder(ndim=len(shape), name=name + '_target', dtype=K.dtype(self.outputs[i]))
-                self._feed_targets.append(target)
-                self._feed_outputs.append(self.outputs[i])
-                self._feed_output_names.append(name)
-                self._feed_output_shapes.append(shape)
-                self._feed_loss_fns.append(self.loss_functions[i])
-            else:
-                target = targets[i]
-            self.targets.append(target)
-            weight = K.placeholder(ndim=2 if modes[i] == 'temporal' else 1, name=name + '_sample_weights')
-            self.sample_weights.append(weight)
-            if targets[i] is None:
-                self._feed_sample_weights.append(weight)
-                self._feed_sample_weight_modes.append(modes[i])
-
-        masks = [to_list(_collect_previous_mask(x))[0] for x in self.outputs]
-        self.metrics_names = ['loss']
-        self.metrics_tensors = []
-        self.metrics_updates = []
-        self.stateful_metric_names = []
-        self.stateful_metric_functions = []
-        self._host_metrics = []  # (position in metrics_names, metric, output index, weighted)
-        total_loss = None
-        for i in range(n_out):
-            if i in skip:
-                continue
-            output_loss = weighted_losses[i](self.targets[i], self.outputs[i], self.sample_weights[i], masks[i])
-            if n_out > 1:
-                self.metrics_tensors.append(output_loss)
-                self.metrics_names.append(output_names[i] + '_loss')
-            term = output_loss * loss_weights_list[i] if loss_weights_list[i] != 1. else output_loss
-            total_loss = term if total_loss is None else total_loss + term
-        for loss_tensor in self.losses:
-            total_loss = total_loss + loss_tensor
-        self.total_loss = total_loss
-
-        nested_metrics = collect_metrics(metrics, output_names)
-        nested_weighted = collect_metrics(weighted_metrics, output_names)
-        for i in range(n_out):
-            if i in skip:
-                continue
-            self._add_output_metrics(i, nested_metrics[i], None, masks[i])
-            self._add_output_metrics(i, nested_weighted[i], self.sample_weights[i], masks[i])
-
+            return  # a deferred Sequential or a subclassed model: compiled once its inputs are known
+        records = build_output_records(self, loss, loss_weights, sample_weight_mode, target_tensors)
+        self.total_loss = total_loss(records, self.losses, self.name)
+        self._compiled_metrics = CompiledMetrics(records, metrics, weighted_metrics, self.metric_tensors)
+        self._output_records = records
+        self.loss_functions = [r.loss_fn for r in records]
+        self.targets = [r.target for r in records]
+        self.sample_weights = [r.sample_weight for r in records]
+        self.metrics_names = list(self._compiled_metrics.names)
+        self.metrics_tensors = list(self._compiled_metrics.tensors)
+        self.stateful_metric_names = list(self._compiled_metrics.stateful_names)
+        self.stateful_metric_functions = list(self._compiled_metrics.stateful_functions)
         self._collected_trainable_weights = self.trainable_weights
-        self.train_function = None
-        self.test_function = None
-        self.predict_function = None
+        self.train_function = self.test_function = self.predict_function = None
+        self._is_compiled = True
 
-    def _add_output_metrics(self, i, metrics, weights, mask):
-        prefix = 'weighted_' if weights is not None else ''
-        y_true, y_pred = self.targets[i], self.outputs[i]
-        for metric in metrics:
-            if metric in ('accuracy', 'acc', 'crossentropy', 'ce'):
-                fn = metrics_module.resolve_accuracy(metric, self.loss_functions[i], K.int_shape(y_pred))
-                suffix = 'acc' if metric in ('accuracy', 'acc') else 'ce'
-                name = prefix + suffix
-            else:
-                try:
-                    fn = metrics_module.get(metric)
-                except ValueError as e:
-                    raise ValueError('compile(metrics=...) for output "%s": %s' % (self.output_names[i], e))
-                if isinstance(fn, type):
-                    fn = fn()
-                name = prefix + (getattr(fn, 'name', None) or getattr(fn, '__name__', type(fn).__name__))
-            if len(self.output_names) > 1:
-                name = self.output_names[i] + '_' + name
-            base, j = name, 1
-            while name in self.metrics_names:
-                name = '%s_%d' % (base, j)
-                j += 1
-            position = len(self.metrics_names)
-            self.metrics_names.append(name)
-            if _is_stateful_metric(fn):
-                self.stateful_metric_names.append(name)
-                self.stateful_metric_functions.append(fn)
-                if getattr(fn, 'has_symbolic_update', False):
-                    value, updates = fn.symbolic_call(y_true, y_pred, sample_weight=weights)
-                    self.metrics_tensors.append(value)
-                    self.metrics_updates += list(updates)
-                else:
-                    self._host_metrics.append((position, fn, i, weights is not None))
-            else:
-                self.metrics_tensors.append(weighted_masked_objective(fn)(y_true, y_pred, weights, mask))
+    # Inputs from data (deferred Sequential, subclassed models) ----------------------------
+    def _build_from_data(self, x):
+        """Sets the inputs of an unbuilt model from the first input data, then runs a deferred `compile`."""
+        if not self.built:
+            if isinstance(x, dict):
+                x = list(x.values())
+            self._set_inputs(x)
+        if getattr(self, '_compile_args', None) is not None and not self._is_compiled:
+            self.compile(**self._compile_args)
 
     # Compiled functions (built once per compile) ---------------------------------------
     def _check_compiled(self):
@@ -224,99 +99,119 @@ class Model(Network):
             raise RuntimeError('You must compile your model before training/testing. Use '
                                '`model.compile(optimizer, loss)`.')
 
+    def _check_trainable_weights_consistency(self):
+        """Warns (as Keras 2.2) when `trainable` changed after `compile`: training would use the old set."""
+        collected = getattr(self, '_collected_trainable_weights', None)
+        if collected is not None and len(collected) != len(self.trainable_weights):
+            warnings.warn(UserWarning('Discrepancy between trainable weights and collected trainable weights, did '
+                                      'you set `model.trainable` without calling `model.compile` after ?'))
+
     def _uses_dynamic_learning_phase(self):
         return self.uses_learning_phase and not isinstance(K.learning_phase(), int)
 
+    @property
+    def _feed_targets(self):
+        """The target placeholders the compiled functions are fed (Keras 2.2's attribute, read by callbacks)."""
+        return [r.target for r in self._output_records if r.fed]
+
+    @property
+    def _feed_sample_weights(self):
+        """The sample-weight placeholders fed with the targets (Keras 2.2's attribute)."""
+        return [r.sample_weight for r in self._output_records if r.fed]
+
+    def _function_inputs(self):
+        inputs = self._feed_inputs + self._feed_targets + self._feed_sample_weights
+        return inputs + ([K.learning_phase()] if self._uses_dynamic_learning_phase() else [])
+
     def _function_outputs(self):
-        outputs = [self.total_loss] + self.metrics_tensors
-        if self._host_metrics:
-            outputs += list(self.outputs)
-        return outputs
+        outputs = [self.total_loss] + self._compiled_metrics.tensors
+        return outputs + (list(self.outputs) if self._compiled_metrics.host else [])
 
     def _make_train_function(self):
         self._check_compiled()
+        self._check_trainable_weights_consistency()
         if self.train_function is None:
-            inputs = self._feed_inputs + self._feed_targets + self._feed_sample_weights
-            if self._uses_dynamic_learning_phase():
-                inputs = inputs + [K.learning_phase()]
-            training_updates = self.optimizer.get_updates(loss=self.total_loss,
-                                                          params=self._collected_trainable_weights)
-            updates = self.updates + list(training_updates) + self.metrics_updates
-            self.train_function = K.function(inputs, self._function_outputs(), updates=updates,
+            updates = self.optimizer.get_updates(loss=self.total_loss, params=self._collected_trainable_weights)
+            updates = self.updates + list(updates) + self._compiled_metrics.updates
+            self.train_function = K.function(self._function_inputs(), self._function_outputs(), updates=updates,
                                              name='train_function')
 
     def _make_test_function(self):
         self._check_compiled()
         if self.test_function is None:
-            inputs = self._feed_inputs + self._feed_targets + self._feed_sample_weights
-            if self._uses_dynamic_learning_phase():
-                inputs = inputs + [K.learning_phase()]
-            self.test_function = K.function(inputs, self._function_outputs(),
-                                            updates=self.state_updates + self.metrics_updates,
+            updates = self.state_updates + self._compiled_metrics.updates
+            self.test_function = K.function(self._function_inputs(), self._function_outputs(), updates=updates,
                                             name='test_function')
 
     def _make_predict_function(self):
         if getattr(self, 'predict_function', None) is None:
-            inputs = list(self._feed_inputs)
-            if self._uses_dynamic_learning_phase():
-                inputs = inputs + [K.learning_phase()]
+            inputs = self._feed_inputs + ([K.learning_phase()] if self._uses_dynamic_learning_phase() else [])
             self.predict_function = K.function(inputs, self.outputs, updates=self.state_updates,
                                                name='predict_function')
 
-    def _phase(self, value):
-        return [np.uint8(value)] if self._uses_dynamic_learning_phase() else []
-
-    def _loop_spec(self, function, arrays, phase):
-        host_positions = set(p for p, _, _, _ in self._host_metrics)
-        last_positions = set(i for i, name in enumerate(self.metrics_names) if name in self.stateful_metric_names)
-        spec = training_arrays.LoopSpec(function, arrays, self._phase(phase), list(self.metrics_names),
-                                        host=self._host_metrics, last_positions=last_positions,
-                                        reset=self.stateful_metric_functions,
-                                        n_graph=len(self.metrics_names) - len(host_positions),
-                                        n_inputs=len(self._feed_inputs), n_targets=len(self._feed_targets))
-        return spec
+    def _step(self, mode):
+        """The `training_loop.Step` for 'train', 'test' or 'predict'."""
+        phase = [np.uint8(mode == 'train')] if self._uses_dynamic_learning_phase() else []
+        if mode == 'predict':
+            self._make_predict_function()
+            return training_loop.Step(self.predict_function, extra=phase)
+        self._make_train_function() if mode == 'train' else self._make_test_function()
+        metrics = self._compiled_metrics
+        n_fed = sum(1 for r in self._output_records if r.fed)
+        return training_loop.Step(self.train_function if mode == 'train' else self.test_function,
+                                  labels=metrics.names, extra=phase, stateful_names=metrics.stateful_names,
+                                  reset=metrics.stateful_functions, host=metrics.host,
+                                  n_inputs=len(self._feed_inputs), n_targets=n_fed)
 
     # Data ----------------------------------------------------------------------------
-    def _build_from_data(self, x):
-        """Builds a deferred `Sequential` from the first input array, then compiles it if asked."""
-        first = x[0] if isinstance(x, (list, tuple)) else (list(x.values())[0] if isinstance(x, dict) else x)
-        first = np.asarray(first)
-        self.build(input_shape=(None,) + first.shape[1:])  # compiles too when compile() was deferred
-
     def _standardize_user_data(self, x, y=None, sample_weight=None, class_weight=None, check_array_lengths=True,
                                batch_size=None):
-        if not self.built:
+        """`(inputs, targets, sample_weights)` lists for the compiled functions (see `data_adapter.Feed`)."""
+        if not self.built or (y is not None and not self._is_compiled):
             self._build_from_data(x)
-        x = standardize_input_data(x, self._feed_input_names, self._feed_input_shapes, check_batch_axis=False,
-                                   exception_prefix='input')
         if y is not None:
             self._check_compiled()
-            feed_output_shapes = []
-            for shape, loss_fn in zip(self._feed_output_shapes, self._feed_loss_fns):
-                if loss_fn is getattr(losses_module, 'sparse_categorical_crossentropy', None):
-                    feed_output_shapes.append(shape[:-1] + (1,))
-                elif (not hasattr(loss_fn, '__name__') or
-                      getattr(losses_module, loss_fn.__name__, None) is not loss_fn):
-                    feed_output_shapes.append(None)  # user-defined loss: no assumption on targets
-                else:
-                    feed_output_shapes.append(shape)
-            y = standardize_input_data(y, self._feed_output_names, feed_output_shapes, check_batch_axis=False,
-                                       exception_prefix='target')
-            sample_weights = standardize_sample_or_class_weights(sample_weight, self._feed_output_names,
-                                                                 'sample_weight')
-            class_weights = standardize_sample_or_class_weights(class_weight, self._feed_output_names,
-                                                                'class_weight')
-            sample_weights = [standardize_weights(ref, sw, cw, mode) for ref, sw, cw, mode
-                              in zip(y, sample_weights, class_weights, self._feed_sample_weight_modes)]
-            if check_array_lengths:
-                check_array_length_consistency(x, y, sample_weights)
-            check_loss_and_target_compatibility(y, self._feed_loss_fns, self._feed_output_shapes)
-        else:
-            y, sample_weights = [], []
-        if self.stateful and batch_size and x and x[0].shape[0] % batch_size:
-            raise ValueError('In a stateful network, you should only pass inputs with a number of samples that '
-                             'can be divided by the batch size. Found: %d samples' % x[0].shape[0])
-        return x, y, sample_weights
+        records = [r for r in getattr(self, '_output_records', []) if r.fed] if self._is_compiled else []
+        feed = Feed(self._feed_input_names, self._feed_input_shapes, records, stateful_batch=self.stateful)
+        return feed.standardize(x, y, sample_weight, class_weight, check_array_lengths, batch_size)
+
+    def _generator_data(self, generator, steps, what, class_weight=None, **options):
+        """`GeneratorData` for `generator`, the model built (and compiled) from its first batch if needed."""
+        data = GeneratorData(generator, steps=steps, what=what, with_targets=what != 'prediction', **options)
+        if not self.built and data.steps:
+            self._build_from_data(data.peek()[0])
+
+        def standardize(x, y, weights):
+            return self._standardize_user_data(x, y, sample_weight=weights, class_weight=class_weight)
+        data.standardize = standardize
+        return data
+
+    def _array_data(self, x, y, sample_weight=None, class_weight=None, batch_size=None, steps=None, shuffle=False):
+        xs, ys, ws = self._standardize_user_data(x, y, sample_weight=sample_weight, class_weight=class_weight,
+                                                 batch_size=batch_size)
+        return ArrayData(xs + ys + ws, batch_size=batch_size, steps=steps, shuffle=shuffle)
+
+    def _validation_data(self, data, validation_data, validation_split, validation_steps, batch_size, queue):
+        """`(training data, validation data or None)` for `fit`."""
+        if validation_data is not None and is_generator_like(validation_data):
+            return data, self._generator_data(validation_data, validation_steps, 'validation',
+                                              steps_name='validation_steps', **queue)
+        if validation_data:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+                raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) or 3 (x_val, '
+                                 'y_val, val_sample_weights) items, however it contains %d items'
+                                 % len(validation_data))
+            val_x, val_y = validation_data[:2]
+            val_weights = validation_data[2] if len(validation_data) == 3 else None
+            if batch_size is None and validation_steps is None:
+                batch_size = 32
+            return data, self._array_data(val_x, val_y, val_weights, batch_size=None if validation_steps else
+                                          batch_size, steps=validation_steps)
+        if validation_split and 0. < validation_split < 1. and isinstance(data, ArrayData) and data.steps is None:
+            return data.split(validation_split)
+        if validation_steps and isinstance(data, ArrayData):
+            return data, ArrayData(data.arrays, steps=validation_steps)
+        return data, None
 
     # Public API ------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None, validation_split=0.,
@@ -326,24 +221,25 @@ class Model(Network):
         """Trains the model for a number of epochs; returns a `History`.
 
         Args:
-            x, y: arrays, lists of arrays, or dicts keyed by input / output names.
-            batch_size: samples per gradient update (default 32).
+            x, y: arrays, lists of arrays, or dicts keyed by input / output names
+                (also scipy.sparse matrices and h5py datasets / `HDF5Matrix`,
+                sliced per batch: use `shuffle='batch'` for those); or `x` a
+                generator / `utils.Sequence` of `(x, y[, sample_weight])`.
+            batch_size: samples per gradient update (default 32; not with generators).
             epochs: index of the last epoch (training runs from `initial_epoch`).
             verbose: 0 silent, 1 progress bar, 2 one line per epoch.
             callbacks: list of `Callback`.
             validation_split: fraction of the data (taken from the end) held out.
-            validation_data: `(x_val, y_val)` or `(x_val, y_val, val_sample_weights)`.
+            validation_data: `(x_val, y_val)`, `(x_val, y_val, val_sample_weights)`,
+                or a generator / `Sequence`.
             shuffle: True, False or 'batch'.
             class_weight: dict class index -> weight (or a dict / list per output).
             sample_weight: per-sample (or per-timestep) weights.
             initial_epoch: epoch to start from (for resuming).
-            steps_per_epoch, validation_steps: run this many steps on the whole arrays
-                (steps per epoch / validation steps of a generator input).
+            steps_per_epoch, validation_steps: batches per epoch / validation
+                (for arrays: steps over the whole arrays).
             max_queue_size, workers, use_multiprocessing: how batches of a
-                generator or `Sequence` input are prepared (see `fit_generator`).
-
-        When `x` is a generator or a `utils.Sequence`, `fit` hands it to
-        `fit_generator` with every argument that applies to it.
+                generator or `Sequence` input are prepared.
 
         Raises:
             ValueError: inconsistent data (checked before training starts), or
@@ -351,153 +247,121 @@ class Model(Network):
                 generator / `Sequence` input.
         """
         if 'nb_epoch' in kwargs:
+            warnings.warn('The `nb_epoch` argument in `fit` has been renamed `epochs`.')
             epochs = kwargs.pop('nb_epoch')
         if kwargs:
             raise TypeError('Unrecognized keyword arguments to fit: %s' % ', '.join(sorted(kwargs)))
-        if training_generator.is_generator_like(x):
-            _check_generator_arguments(x, 'fit', y=y, sample_weight=sample_weight,
-                                       validation_split=validation_split)
-            return self.fit_generator(x, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
-                                      callbacks=callbacks, validation_data=validation_data,
-                                      validation_steps=validation_steps, class_weight=class_weight,
-                                      max_queue_size=max_queue_size, workers=workers,
-                                      use_multiprocessing=use_multiprocessing, shuffle=shuffle,
-                                      initial_epoch=initial_epoch)
-        if batch_size is None and steps_per_epoch is None:
-            batch_size = 32
-        if x is None and y is None and steps_per_epoch is None:
-            raise ValueError('If fitting from data tensors, you should specify the `steps_per_epoch` argument.')
-        x, y, sample_weights = self._standardize_user_data(x, y, sample_weight=sample_weight,
-                                                           class_weight=class_weight, batch_size=batch_size)
-        val_arrays = None
-        if validation_data:
-            if len(validation_data) == 2:
-                val_x, val_y = validation_data
-                val_sample_weight = None
-            elif len(validation_data) == 3:
-                val_x, val_y, val_sample_weight = validation_data
-            else:
-                raise ValueError('When passing validation_data, it must contain 2 (x_val, y_val) or 3 (x_val, '
-                                 'y_val, val_sample_weights) items, however it contains %d items'
-                                 % len(validation_data))
-            val_x, val_y, val_weights = self._standardize_user_data(val_x, val_y, sample_weight=val_sample_weight,
-                                                                    batch_size=batch_size)
-            val_arrays = val_x + val_y + val_weights
-        elif validation_split and 0. < validation_split < 1.:
-            split_at = int(int(x[0].shape[0]) * (1. - validation_split))
-            x, val_x = slice_arrays(x, 0, split_at), slice_arrays(x, split_at)
-            y, val_y = slice_arrays(y, 0, split_at), slice_arrays(y, split_at)
-            sample_weights, val_weights = slice_arrays(sample_weights, 0, split_at), \
-                slice_arrays(sample_weights, split_at)
-            val_arrays = val_x + val_y + val_weights
-        elif validation_steps:
-            val_arrays = x + y + sample_weights
-        self._make_train_function()
-        spec = self._loop_spec(self.train_function, x + y + sample_weights, 1)
-        val_spec = None
-        if val_arrays is not None:
-            self._make_test_function()
-            val_spec = self._loop_spec(self.test_function, val_arrays, 0)
-        return training_arrays.fit_loop(self, spec, batch_size=batch_size, epochs=epochs, verbose=verbose,
-                                        callbacks=callbacks, val_spec=val_spec, shuffle=shuffle,
-                                        initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
-                                        validation_steps=validation_steps)
+        queue = dict(max_queue_size=max_queue_size, workers=workers, use_multiprocessing=use_multiprocessing)
+        if is_generator_like(x):
+            check_generator_arguments(x, 'fit', y=y, sample_weight=sample_weight, validation_split=validation_split)
+            data = self._generator_data(x, steps_per_epoch, 'training', class_weight, shuffle=shuffle,
+                                        steps_name='steps_per_epoch', **queue)
+            batch_size = None
+        else:
+            if batch_size is None and steps_per_epoch is None:
+                batch_size = 32
+            if x is None and y is None and steps_per_epoch is None:
+                raise ValueError('If fitting from data tensors, you should specify the `steps_per_epoch` argument.')
+            data = self._array_data(x, y, sample_weight, class_weight, batch_size, steps_per_epoch, shuffle)
+        data, val_data = self._validation_data(data, validation_data, validation_split, validation_steps,
+                                               batch_size, queue)
+        step = self._step('train')
+        val_step = self._step('test') if val_data is not None else None
+        return training_loop.fit(self, step, data, epochs=epochs, initial_epoch=initial_epoch, verbose=verbose,
+                                 callbacks=callbacks, val_step=val_step, val_data=val_data, batch_size=batch_size)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, steps=None,
                  callbacks=None, max_queue_size=10, workers=1, use_multiprocessing=False):
         """Loss (and metrics) in test mode: a scalar, or a list named by `metrics_names`.
 
-        A generator or `utils.Sequence` as `x` goes to `evaluate_generator`
-        with `steps`, `verbose`, `callbacks`, `max_queue_size`, `workers` and
-        `use_multiprocessing`.
+        `x` may also be a generator or `utils.Sequence` of `(x, y[, sample_weight])`.
 
         Raises:
             ValueError: inconsistent data, or `y` / `sample_weight` given with
                 a generator / `Sequence` input.
         """
-        if training_generator.is_generator_like(x):
-            _check_generator_arguments(x, 'evaluate', y=y, sample_weight=sample_weight)
-            return self.evaluate_generator(x, steps=steps, max_queue_size=max_queue_size, workers=workers,
-                                           use_multiprocessing=use_multiprocessing, verbose=verbose,
-                                           callbacks=callbacks)
-        if batch_size is None and steps is None:
-            batch_size = 32
-        if x is None and y is None and steps is None:
-            raise ValueError('If evaluating from data tensors, you should specify the `steps` argument.')
-        x, y, sample_weights = self._standardize_user_data(x, y, sample_weight=sample_weight,
-                                                           batch_size=batch_size)
-        self._make_test_function()
-        spec = self._loop_spec(self.test_function, x + y + sample_weights, 0)
-        return training_arrays.test_loop(self, spec, batch_size=batch_size, verbose=verbose, steps=steps,
-                                         callbacks=callbacks)
+        if is_generator_like(x):
+            check_generator_arguments(x, 'evaluate', y=y, sample_weight=sample_weight)
+            data = self._generator_data(x, steps, 'evaluation', max_queue_size=max_queue_size, workers=workers,
+                                        use_multiprocessing=use_multiprocessing)
+        else:
+            if batch_size is None and steps is None:
+                batch_size = 32
+            if x is None and y is None and steps is None:
+                raise ValueError('If evaluating from data tensors, you should specify the `steps` argument.')
+            data = self._array_data(x, y, sample_weight, batch_size=batch_size, steps=steps)
+        return unpack_singleton(training_loop.evaluate(self._step('test'), data, callbacks, verbose))
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, max_queue_size=10, workers=1,
                 use_multiprocessing=False):
         """Output predictions for the input samples (an array, or a list for several outputs).
 
-        A generator or `utils.Sequence` as `x` goes to `predict_generator`
-        with `steps`, `verbose`, `callbacks`, `max_queue_size`, `workers` and
-        `use_multiprocessing`.
+        `x` may also be a generator or `utils.Sequence` (of `x` or `(x, y[, w])`, whose `x` is used).
         """
-        if training_generator.is_generator_like(x):
-            return self.predict_generator(x, steps=steps, max_queue_size=max_queue_size, workers=workers,
-                                          use_multiprocessing=use_multiprocessing, verbose=verbose,
-                                          callbacks=callbacks)
-        if batch_size is None and steps is None:
-            batch_size = 32
-        if x is None and steps is None:
-            raise ValueError('If predicting from data tensors, you should specify the `steps` argument.')
-        x, _, _ = self._standardize_user_data(x)
-        if self.stateful and x[0].shape[0] > batch_size and x[0].shape[0] % batch_size:
-            raise ValueError('In a stateful network, you should only pass inputs with a number of samples that '
-                             'can be divided by the batch size. Found: %d samples. Batch size: %d.'
-                             % (x[0].shape[0], batch_size))
-        self._make_predict_function()
-        return training_arrays.predict_loop(self, self.predict_function, x, self._phase(0), batch_size=batch_size,
-                                            verbose=verbose, steps=steps, callbacks=callbacks)
+        if is_generator_like(x):
+            data = self._generator_data(x, steps, 'prediction', max_queue_size=max_queue_size, workers=workers,
+                                        use_multiprocessing=use_multiprocessing)
+        else:
+            if batch_size is None and steps is None:
+                batch_size = 32
+            if x is None and steps is None:
+                raise ValueError('If predicting from data tensors, you should specify the `steps` argument.')
+            data = ArrayData(self._standardize_user_data(x)[0], batch_size=batch_size, steps=steps)
+            if self.stateful and data.num_samples and data.num_samples > batch_size and \
+                    data.num_samples % batch_size:
+                raise ValueError('In a stateful network, you should only pass inputs with a number of samples that '
+                                 'can be divided by the batch size. Found: %d samples. Batch size: %d.'
+                                 % (data.num_samples, batch_size))
+        return unpack_singleton(training_loop.predict(self._step('predict'), data, callbacks, verbose))
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
         """One gradient update on one batch; returns the loss (and metrics)."""
         x, y, sample_weights = self._standardize_user_data(x, y, sample_weight=sample_weight,
                                                            class_weight=class_weight)
-        self._make_train_function()
-        outs = self._loop_spec(self.train_function, [], 1).run(x + y + sample_weights)
-        return unpack_singleton([training_arrays._scalar(o) for o in outs])
+        return unpack_singleton([as_floatx(o) for o in self._step('train').run(x + y + sample_weights)])
 
     def test_on_batch(self, x, y, sample_weight=None):
         """Loss (and metrics) on one batch in test mode."""
         x, y, sample_weights = self._standardize_user_data(x, y, sample_weight=sample_weight)
-        self._make_test_function()
-        outs = self._loop_spec(self.test_function, [], 0).run(x + y + sample_weights)
-        return unpack_singleton([training_arrays._scalar(o) for o in outs])
+        return unpack_singleton([as_floatx(o) for o in self._step('test').run(x + y + sample_weights)])
 
     def predict_on_batch(self, x):
         """Predictions for one batch."""
         x, _, _ = self._standardize_user_data(x)
-        self._make_predict_function()
-        outputs = self.predict_function(x + self._phase(0))
-        return unpack_singleton(outputs)
+        return unpack_singleton(self._step('predict').run(x))
 
+    def summary(self, line_length=None, positions=None, print_fn=None):
+        """Prints the Keras table of layers, output shapes and parameter counts."""
+        self._check_trainable_weights_consistency()
+        return super(Model, self).summary(line_length=line_length, positions=positions, print_fn=print_fn)
+
+    # Keras 2 generator aliases ----------------------------------------------------------
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
                       validation_data=None, validation_steps=None, class_weight=None, max_queue_size=10,
                       workers=1, use_multiprocessing=False, shuffle=True, initial_epoch=0):
-        """Trains on batches from a generator or `utils.Sequence`; returns a `History`."""
-        return training_generator.fit_generator(
-            self, generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose, callbacks=callbacks,
-            validation_data=validation_data, validation_steps=validation_steps, class_weight=class_weight,
-            max_queue_size=max_queue_size, workers=workers, use_multiprocessing=use_multiprocessing,
-            shuffle=shuffle, initial_epoch=initial_epoch)
+        """`fit` on batches from a generator or `utils.Sequence`; returns a `History`."""
+        _require_generator(generator, 'fit_generator')
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
+                        callbacks=callbacks, validation_data=validation_data, validation_steps=validation_steps,
+                        class_weight=class_weight, max_queue_size=max_queue_size, workers=workers,
+                        use_multiprocessing=use_multiprocessing, shuffle=shuffle, initial_epoch=initial_epoch)
 
     def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1, use_multiprocessing=False,
                            verbose=0, callbacks=None):
-        """Evaluates on batches from a generator or `utils.Sequence`."""
-        return training_generator.evaluate_generator(
-            self, generator, steps=steps, max_queue_size=max_queue_size, workers=workers,
-            use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks)
+        """`evaluate` on batches from a generator or `utils.Sequence`."""
+        _require_generator(generator, 'evaluate_generator')
+        return self.evaluate(generator, steps=steps, max_queue_size=max_queue_size, workers=workers,
+                             use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks)
 
     def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1, use_multiprocessing=False,
                           verbose=0, callbacks=None):
-        """Predicts for input batches from a generator or `utils.Sequence`."""
-        return training_generator.predict_generator(
-            self, generator, steps=steps, max_queue_size=max_queue_size, workers=workers,
-            use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks)
+        """`predict` on input batches from a generator or `utils.Sequence`."""
+        _require_generator(generator, 'predict_generator')
+        return self.predict(generator, steps=steps, max_queue_size=max_queue_size, workers=workers,
+                            use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks)
+
+
+def _require_generator(generator, method):
+    if not is_generator_like(generator):
+        raise ValueError('`%s` expects a generator, an iterator or a `minikeras.utils.Sequence`; got %s. For arrays, '
+                         'use `%s`.' % (method, type(generator).__name__, method.split('_')[0]))

@@ -17,10 +17,16 @@ def _shape_str(shape):
 
 
 def _as_array(x, name):
+    """numpy array for list-like data; scipy.sparse matrices and h5py-like datasets are kept (sliced per batch)."""
     if K.is_tensor(x):
         raise ValueError('%s: expected numpy arrays, got a symbolic tensor %r' % (name, x))
     if hasattr(x, 'values') and hasattr(x, 'columns'):  # pandas DataFrame
         x = x.values
+    if x is None:
+        raise ValueError('Error when checking model %s: got None where an array was expected.' % name)
+    if not isinstance(x, np.ndarray) and hasattr(x, 'shape') and hasattr(x, '__getitem__') and hasattr(x, 'dtype') \
+            and len(x.shape) > 1:
+        return x
     return np.asarray(x)
 
 
@@ -74,12 +80,12 @@ def standardize_input_data(data, names, shapes=None, check_batch_axis=True, exce
                              % (exception_prefix, len(names), len(arrays), [a.shape for a in arrays]))
         raise ValueError('Error when checking model %s: expected %d arrays, got %d'
                          % (exception_prefix, len(names), len(arrays)))
-    arrays = [np.expand_dims(x, 1) if x is not None and x.ndim == 1 else x for x in arrays]
+    arrays = [np.expand_dims(x, 1) if x is not None and len(x.shape) == 1 else x for x in arrays]
     if shapes:
         for i, (name, array, shape) in enumerate(zip(names, arrays, shapes)):
             if shape is None or array is None:
                 continue
-            if array.ndim != len(shape):
+            if len(array.shape) != len(shape):
                 raise ValueError('Error when checking %s: expected %s to have %d dimensions, but got array with '
                                  'shape %s' % (exception_prefix, name, len(shape), _shape_str(array.shape)))
             for j, (dim, ref_dim) in enumerate(zip(array.shape, shape)):
@@ -96,11 +102,11 @@ def standardize_input_data(data, names, shapes=None, check_batch_axis=True, exce
 
 def standardize_sample_or_class_weights(x_weight, output_names, weight_type):
     """None / array / list / dict -> list with one entry per output."""
-    if x_weight is None or (isinstance(x_weight, list) and not x_weight):
+    if x_weight is None or (isinstance(x_weight, (list, tuple)) and not x_weight):
         return [None for _ in output_names]
     if len(output_names) == 1:
-        if isinstance(x_weight, list) and len(x_weight) == 1:
-            return x_weight
+        if isinstance(x_weight, (list, tuple)) and len(x_weight) == 1:
+            return list(x_weight)
         if isinstance(x_weight, dict) and output_names[0] in x_weight:
             return [x_weight[output_names[0]]]
         return [x_weight]
@@ -112,40 +118,44 @@ def standardize_sample_or_class_weights(x_weight, output_names, weight_type):
         return x_weight
     if isinstance(x_weight, dict):
         for key in x_weight:
-            if key not in output_names:
+            if isinstance(key, str) and key not in output_names:
                 raise ValueError('`%s` has a key "%s" that is not an output name (outputs: %s)'
                                  % (weight_type, key, output_names))
         return [x_weight.get(name) for name in output_names]
-    raise ValueError('The model has multiple outputs, so `%s` should be either a list or a dict. Provided `%s` '
-                     'type not understood: %r' % (weight_type, weight_type, type(x_weight)))
+    raise TypeError('The model has multiple outputs, so `%s` should be either a list or a dict. Provided `%s` '
+                    'type not understood: %r' % (weight_type, weight_type, type(x_weight)))
 
 
 def check_array_length_consistency(inputs, targets, weights=None):
-    """All arrays must have the same number of samples.
+    """All arrays must have the same number of samples (None counts as 0 samples).
+
+    Args:
+        inputs, targets, weights: an array, a list of arrays (or None entries), or None.
 
     Raises:
         ValueError: naming the arguments and the sample counts.
     """
     def counts(arrays):
-        return set(int(x.shape[0]) for x in arrays if x is not None)
+        if arrays is None:
+            return {0}
+        arrays = arrays if isinstance(arrays, (list, tuple)) else [arrays]
+        return set(0 if x is None else int(x.shape[0]) for x in arrays)
 
-    set_x, set_y = counts(inputs), counts(targets)
-    set_w = counts(weights or [])
-    if len(set_x) > 1:
-        raise ValueError('All input arrays (x) should have the same number of samples. Got array shapes: %s'
-                         % [x.shape for x in inputs])
-    if len(set_y) > 1:
-        raise ValueError('All target arrays (y) should have the same number of samples. Got array shapes: %s'
-                         % [y.shape for y in targets])
-    if set_x and set_y and list(set_x)[0] != list(set_y)[0]:
+    def shapes(arrays):
+        arrays = arrays if isinstance(arrays, (list, tuple)) else [arrays]
+        return [None if x is None else tuple(x.shape) for x in (arrays or [])]
+
+    set_x, set_y, set_w = counts(inputs), counts(targets), counts(weights)
+    for name, found, arrays in (('input arrays (x)', set_x, inputs), ('target arrays (y)', set_y, targets),
+                                ('sample_weight arrays', set_w, weights)):
+        if len(found) > 1:
+            raise ValueError('All %s should have the same number of samples. Got array shapes: %s'
+                             % (name, shapes(arrays)))
+    if set_x and set_y and set_x != set_y:
         raise ValueError('Input arrays (x) should have the same number of samples as target arrays (y). Found '
                          '%d input samples (x shapes %s) and %d target samples (y shapes %s).'
-                         % (list(set_x)[0], [x.shape for x in inputs], list(set_y)[0],
-                            [y.shape for y in targets]))
-    if len(set_w) > 1:
-        raise ValueError('All sample_weight arrays should have the same number of samples. Got array shapes: %s'
-                         % [w.shape for w in weights if w is not None])
-    if set_y and set_w and list(set_y)[0] != list(set_w)[0]:
+                         % (list(set_x)[0], shapes(inputs), list(set_y)[0], shapes(targets)))
+    if set_y and set_w and set_y != set_w:
         raise ValueError('sample_weight arrays should have the same number of samples as target arrays (y). '
                          'Found %d target samples and %d sample weights.' % (list(set_y)[0], list(set_w)[0]))
 
@@ -163,8 +173,7 @@ def check_loss_and_target_compatibility(targets, loss_fns, output_shapes):
     for y, loss, shape in zip(targets, loss_fns, output_shapes):
         if y is None or loss is None or shape is None:
             continue
-        if loss is getattr(losses, 'categorical_crossentropy', None) and y.shape[-1] == 1 and \
-                shape[-1] not in (1, None):
+        if loss is getattr(losses, 'categorical_crossentropy', None) and y.shape[-1] == 1:
             raise ValueError('You are passing a target array of shape %s while using as loss '
                              '`categorical_crossentropy`, which expects targets to be binary matrices (1s and '
                              '0s) of shape (samples, classes) and the output has shape %s. If your targets are '
@@ -279,25 +288,6 @@ def weighted_masked_objective(fn):
         return K.mean(score_array)
 
     weighted.__name__ = getattr(fn, '__name__', type(fn).__name__)
-    return weighted
-
-
-def is_loss_object(fn):
-    """True for loss class instances (tf.keras style), whose call reduces to a scalar."""
-    return fn is not None and not hasattr(fn, '__code__') and hasattr(fn, 'get_config') and callable(fn)
-
-
-def loss_object_objective(loss_object):
-    """Objective for a loss class instance: it handles weights and reduction itself."""
-    def weighted(y_true, y_pred, weights, mask=None):
-        if weights is not None:
-            try:
-                return loss_object(y_true, y_pred, sample_weight=weights)
-            except TypeError:
-                pass
-        return loss_object(y_true, y_pred)
-
-    weighted.__name__ = getattr(loss_object, 'name', type(loss_object).__name__)
     return weighted
 
 

@@ -255,9 +255,6 @@ def test_fit_generator_uses_the_shared_callback_setup(monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(training_utils, 'configure_callbacks', spy)
-    from minikeras.engine import training_arrays, training_generator
-    monkeypatch.setattr(training_arrays, 'configure_callbacks', spy)
-    monkeypatch.setattr(training_generator, 'configure_callbacks', spy)
     model = _model()
     model.compile('sgd', 'mse')
     seq = Batches()

@@ -38,6 +38,7 @@ def test_digits_cnn_reaches_97_percent(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('name', ['functional_multi_io.py', 'custom_layer.py', 'resume_training.py'])
+@pytest.mark.parametrize('name', ['functional_multi_io.py', 'custom_layer.py', 'resume_training.py',
+                                  'digits_subclassed_vae.py'])
 def test_example_runs_in_full(name, tmp_path):
     run_example(name, tmp_path)
