@@ -29,10 +29,18 @@ def concatenate(tensors, axis=-1):
 
 
 def reshape(x, shape):
-    """Reshape to `shape`: a tuple of ints (one may be -1) or a 1-D int tensor."""
+    """Reshape to `shape`: a tuple of ints (one may be -1), a list mixing ints and
+    scalar int tensors (`(K.shape(x)[0], -1, 8)`), or a 1-D int tensor. Static
+    dims that can be known at graph-build time are kept."""
+    x = ew.as_tensor(x)
     if isinstance(shape, Tensor):
         return shape_ops.ReshapeDynamic()(x, shape)
-    if any(isinstance(d, Tensor) for d in shape):
+    dynamic = [i for i, d in enumerate(shape) if isinstance(d, Tensor)]
+    if len(dynamic) == 1 and not any(not isinstance(d, Tensor) and d in (None, -1) for d in shape):
+        # One run-time entry: it is what the element count leaves, a static -1.
+        known = shape_ops.known_value(_int_scalar(shape[dynamic[0]]))
+        shape = [(known if known is not None else -1) if i == dynamic[0] else d for i, d in enumerate(shape)]
+    elif dynamic:
         return shape_ops.ReshapeDynamic()(x, shape_tensor(shape))
     shape = tuple(-1 if d is None else int(d) for d in shape)
     if shape.count(-1) > 1:
@@ -55,15 +63,51 @@ def shape_tensor(shape):
     return shape_ops.Concatenate(axis=0)(*parts)
 
 
+def static_shape(x):
+    """The static shape of `x`, with dims the tensor leaves unknown filled from
+    the shape a Keras layer declared for it (when the ranks agree)."""
+    shape = tuple(x.shape)
+    declared = x._keras_shape
+    if len(declared) != len(shape):
+        return shape
+    return tuple(d if d is not None else k for d, k in zip(shape, declared))
+
+
+def dims(x, axes):
+    """The sizes of `x` along `axes`: an int where known statically, else a
+    scalar int tensor read at run time (for building shapes)."""
+    shape = static_shape(x)
+    runtime = None
+    out = []
+    for axis in axes:
+        if shape[axis] is not None:
+            out.append(shape[axis])
+        else:
+            runtime = shape_ops.Shape()(x) if runtime is None else runtime
+            out.append(shape_ops.GetItem(index=(axis,))(runtime))
+    return out
+
+
 def permute_dimensions(x, pattern):
     pattern = tuple(int(p) for p in pattern)
     return shape_ops.Transpose(perm=pattern)(x)
 
 
 def repeat_elements(x, rep, axis):
-    """Repeats each element `rep` times along `axis` (like np.repeat)."""
+    """Repeats each element `rep` (an int or a scalar int tensor) times along
+    `axis`, like np.repeat; the axis may have an unknown length."""
+    x = ew.as_tensor(x)
     axis = normalize_axis(axis, len(x.shape), 'repeat_elements')[0]
+    if isinstance(rep, Tensor):
+        return shape_ops.RepeatElements(rep=None, axis=axis)(x, _int_scalar(rep))
     return shape_ops.RepeatElements(rep=int(rep), axis=axis)(x)
+
+
+def _int_scalar(t):
+    t = t if np.dtype(t.dtype).kind in 'iu' else ew.Cast(dtype='int32')(t)
+    if len(t.shape) != 0:
+        t = shape_ops.Reshape(shape=())(t)
+    return t
 
 
 def repeat(x, n):
@@ -74,12 +118,18 @@ def repeat(x, n):
 
 
 def tile(x, n):
-    if isinstance(n, int):
-        n = (n,)
-    n = tuple(int(r) for r in n)
-    if len(n) < len(x.shape):
-        n = (1,) * (len(x.shape) - len(n)) + n
-    return shape_ops.Tile(reps=n)(x)
+    """Repeats `x` `n[i]` times along axis i (`n`: an int, a list of ints and
+    scalar int tensors, or a 1-D int tensor); a shorter `n` is padded with 1s
+    on the left."""
+    x = ew.as_tensor(x)
+    if isinstance(n, (int, np.integer)) or (isinstance(n, Tensor) and len(n.shape) == 0):
+        n = [n]
+    if not isinstance(n, Tensor) and len(n) < len(x.shape):
+        n = [1] * (len(x.shape) - len(n)) + list(n)
+    reps = shape_tensor(n)
+    if isinstance(reps, tuple):
+        return shape_ops.Tile(reps=reps)(x)
+    return shape_ops.Tile(reps=None)(x, reps)
 
 
 def flatten(x):
@@ -153,9 +203,17 @@ def slice(x, start, size):
 
 
 def arange(start, stop=None, step=1, dtype='int32'):
+    """The 1-D tensor [start, start + step, ...) below `stop`; each bound may be
+    a number or a scalar tensor (`K.arange(0, K.shape(x)[1])`)."""
     if stop is None:
         start, stop = 0, start
-    return ew.constant(np.arange(start, stop, step), dtype=dtype)
+    if not any(isinstance(v, Tensor) for v in (start, stop, step)):
+        return ew.constant(np.arange(start, stop, step), dtype=dtype)
+    bounds = [ew.as_tensor(v) for v in (start, stop, step)]
+    if any(len(b.shape) != 0 for b in bounds):
+        raise ValueError('arange: start, stop and step must be scalars; got shapes %s'
+                         % ', '.join(shape_str(b.shape) for b in bounds))
+    return shape_ops.Arange(dtype=np.dtype(dtype).name)(*bounds)
 
 
 def pad(x, pads, value=0.0):

@@ -20,19 +20,25 @@ def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     """Rectified linear unit with Keras 2.2 options.
 
     Returns `x` for x > threshold (capped at `max_value`) and
-    `alpha * (x - threshold)` below the threshold.
+    `alpha * (x - threshold)` below the threshold. `alpha`, `max_value` and
+    `threshold` may be numbers or tensors.
     """
-    if alpha == 0 and max_value is None and threshold == 0:
+    x = ew.as_tensor(x)
+    has_alpha = isinstance(alpha, Tensor) or alpha != 0
+    has_threshold = isinstance(threshold, Tensor) or threshold != 0
+    if not has_alpha and max_value is None and not has_threshold:
         return ew.Relu()(x)
-    if alpha != 0:
-        negative_part = ew.Relu()(-x + threshold) if threshold != 0 else ew.Relu()(-x)
-    if threshold != 0:
+    if has_alpha:
+        negative_part = ew.Relu()(threshold - x) if has_threshold else ew.Relu()(-x)
+    if has_threshold:
         x = x * ew.Cast(dtype=x.dtype)(ew.Greater()(x, ew.as_tensor(threshold, like=x)))
     else:
         x = ew.Relu()(x)
-    if max_value is not None:
+    if isinstance(max_value, Tensor):
+        x = km.clip(x, 0.0, max_value)
+    elif max_value is not None:
         x = ew.Clip(min_value=0.0, max_value=float(max_value))(x)
-    if alpha != 0:
+    if has_alpha:
         x = x - negative_part * alpha
     return x
 

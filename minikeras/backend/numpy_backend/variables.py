@@ -86,11 +86,22 @@ def is_keras_tensor(x):
 
 
 def zeros(shape, dtype=None, name=None):
-    return variable(np.zeros(shape), dtype, name)
+    """A variable of zeros; with a run-time shape (a tensor, or a list holding
+    scalar tensors) a tensor of zeros instead, as Keras 2.2 does."""
+    return _filled(0, shape, dtype, name)
 
 
 def ones(shape, dtype=None, name=None):
-    return variable(np.ones(shape), dtype, name)
+    """A variable of ones, or a tensor of ones for a run-time shape (see `zeros`)."""
+    return _filled(1, shape, dtype, name)
+
+
+def _filled(value, shape, dtype, name):
+    from .array import shape_tensor
+    dims = shape_tensor(shape) if isinstance(shape, (Tensor, list, tuple)) else shape
+    if isinstance(dims, Tensor):
+        return shape_ops.Fill(value=value, dtype=_dtype_name(dtype), shape=None)(dims)
+    return variable(np.full(shape, value), dtype, name)
 
 
 def eye(size, dtype=None, name=None):
@@ -145,7 +156,8 @@ def shape(x):
 
 
 def ndim(x):
-    return len(int_shape(x))
+    """The rank of `x` (the tensor's own, whatever shape a layer declared for it)."""
+    return len(x.shape) if isinstance(x, Tensor) else np.ndim(x)
 
 
 def dtype(x):
