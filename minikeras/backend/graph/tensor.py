@@ -103,10 +103,8 @@ class Tensor(object):
         raise TypeError('A symbolic tensor has no truth value before it is computed; use '
                         'K.switch or a comparison op instead of Python `if`/`and`/`or`.')
 
-    def __len__(self):
-        if self.shape and self.shape[0] is not None:
-            return self.shape[0]
-        raise TypeError('len() of a tensor whose first dimension is unknown: %r' % (self,))
+    # No __len__: as with the TensorFlow 1 tensors of Keras 2.2, `hasattr(t, '__len__')`
+    # is False, which Keras 2 code uses to tell one output tensor from a list of them.
 
     def __iter__(self):
         raise TypeError('A symbolic tensor is not iterable; index it or use K ops instead: %r' % (self,))
