@@ -27,19 +27,26 @@ def test_batch_dot_unknown_dims():
 
 @pytest.mark.parametrize('x_shape,y_shape,axes,reference', [
     ((2, 3, 4), (2, 5, 4), (2, 2), lambda a, b: np.einsum('bik,bjk->bij', a, b)),
-    ((2, 3, 4, 2), (2, 2, 5), (3, 1), lambda a, b: np.einsum('bijk,bkl->bijl', a, b)),
+    ((2, 4, 3), (2, 4, 5), (1, 1), lambda a, b: np.einsum('bki,bkj->bij', a, b)),
+    ((2, 6, 3, 4), (2, 6, 5, 4), (3, 3), lambda a, b: np.einsum('bhik,bhjk->bhij', a, b)),
     ((2, 4), (2, 4, 5), (1, 1), lambda a, b: np.einsum('bk,bkl->bl', a, b)),
     ((2, 3, 4), (2, 4), (2, 1), lambda a, b: np.einsum('bik,bk->bi', a, b)),
+    ((2, 4), (2, 4), 1, lambda a, b: (a * b).sum(1, keepdims=True)),
+    # the capsule routing of Keras 2.2.4's cifar10_cnn_capsule example
+    ((2, 10, 6), (2, 10, 6, 16), (2, 2), lambda a, b: np.einsum('bcn,bcnd->bcd', a, b)),
+    ((2, 10, 16), (2, 10, 6, 16), (2, 3), lambda a, b: np.einsum('bcd,bcnd->bcn', a, b)),
 ])
-def test_batch_dot_ranks_with_unknown_dims(x_shape, y_shape, axes, reference):
+def test_batch_dot_keras22_semantics_with_unknown_dims(x_shape, y_shape, axes, reference):
+    """Keras 2.2.4 (TensorFlow) batch_dot: leading axes are shared batch axes."""
     out = check_op(lambda a, b: K.batch_dot(a, b, axes=axes), [r(*x_shape), r(*y_shape)], reference,
                    shapes=[(None,) * len(x_shape), (None,) * len(y_shape)])
     assert out.shape == reference(np.zeros(x_shape), np.zeros(y_shape)).shape
 
 
 def test_batch_dot_keeps_known_dims():
-    a, b = K.placeholder((None, 3, 4, 2)), K.placeholder((None, 2, 5))
-    assert K.int_shape(K.batch_dot(a, b, axes=(3, 1))) == (None, 3, 4, 5)
+    a, b = K.placeholder((None, 10, None)), K.placeholder((None, 10, None, 16))
+    assert K.int_shape(K.batch_dot(a, b, axes=(2, 2))) == (None, 10, 16)
+    assert K.int_shape(K.batch_dot(K.placeholder((None, 3, 4)), K.placeholder((None, 4)), axes=(2, 1))) == (None, 3)
 
 
 def test_dot_rank3_keeps_static_dims():

@@ -55,57 +55,78 @@ def dot(x, y):
 
 
 def batch_dot(x, y, axes=None):
-    """Keras 2.2 `batch_dot`: a dot product per sample of the batch.
+    """Keras 2.2 `batch_dot` (its TensorFlow semantics): a matrix product per
+    sample, the leading axes shared as batch axes.
+
+    The operand of lower rank is first padded with trailing axes of size 1;
+    then `x`'s axis `axes[0]` is contracted with `y`'s axis `axes[1]` by a
+    batched matmul over the last two axes, and the padded axes are removed.
+    Two 2-D inputs give a `(batch, 1)` result. For example `(b, h, m, k)` with
+    `(b, h, n, k)` and axes (3, 3) is `(b, h, m, n)`; `(b, m, n)` with
+    `(b, m, n, d)` and axes (2, 2) is `(b, m, d)`. Any dim may be unknown until
+    run time.
 
     Args:
-        x, y: tensors of rank >= 2 sharing the batch axis 0; any dim may be
-            unknown until run time.
-        axes: int or (axis_x, axis_y): the axes contracted. Default: last axis
-            of x with the second-to-last of y (last, if y is 2-D).
+        x, y: tensors of rank >= 2.
+        axes: int or (axis_x, axis_y). Default: the last axis of x with the
+            second-to-last of y.
 
-    Returns:
-        A tensor of rank ndim(x) + ndim(y) - 2 (at least 2: a (batch, 1) result
-        for two 2-D inputs): x's remaining axes, then y's.
+    Raises:
+        ValueError: the contracted dims differ, or an input has rank < 2.
     """
     x, y = _t(x), _t(y)
-    if isinstance(axes, int):
-        axes = (axes, axes)
     x_ndim, y_ndim = len(x.shape), len(y.shape)
     if x_ndim < 2 or y_ndim < 2:
         raise ValueError('batch_dot: both inputs need rank >= 2; got shapes %s and %s'
                          % (shape_str(x.shape), shape_str(y.shape)))
+    if isinstance(axes, int):
+        axes = (axes, axes)
     if axes is None:
-        axes = [x_ndim - 1, y_ndim - 2 if y_ndim > 2 else y_ndim - 1]
+        axes = (x_ndim - 1, y_ndim - 2)
     axes = [a % n for a, n in zip(axes, (x_ndim, y_ndim))]
-    if 0 in axes:
-        raise ValueError('batch_dot: cannot contract the batch axis 0; axes=%s' % (axes,))
     dx, dy = static_shape(x)[axes[0]], static_shape(y)[axes[1]]
     if dx is not None and dy is not None and dx != dy:
         raise ValueError('batch_dot: incompatible shapes %s and %s along axes %s (%d vs %d)'
                          % (shape_str(x.shape), shape_str(y.shape), tuple(axes), dx, dy))
-    if x_ndim == 2 and y_ndim == 2:
-        return sum(x * y, axis=1, keepdims=True)
-    # Move the contracted axis of x last and of y second, then a batched matmul.
-    perm_x = [0] + [i for i in range(1, x_ndim) if i != axes[0]] + [axes[0]]
-    perm_y = [0, axes[1]] + [i for i in range(1, y_ndim) if i != axes[1]]
-    xt = shape_ops.Transpose(perm=tuple(perm_x))(x) if perm_x != list(range(x_ndim)) else x
-    yt = shape_ops.Transpose(perm=tuple(perm_y))(y) if perm_y != list(range(y_ndim)) else y
-    if x_ndim == 3 and y_ndim == 3:
-        return linalg.matmul(xt, yt)
-    x_rest, y_rest = dims(xt, range(1, x_ndim - 1)), dims(yt, range(2, y_ndim))
-    k = dims(xt, [-1])[0]
-    x3 = reshape(xt, [-1, _product(x_rest), k]) if x_ndim != 3 else xt
-    y3 = reshape(yt, [-1, k, _product(y_rest)]) if y_ndim != 3 else yt
-    out = linalg.matmul(x3, y3)
-    return reshape(out, dims(x, [0]) + x_rest + y_rest)
-
-
-def _product(values):
-    """The product of ints and scalar int tensors (an int when all are ints)."""
-    out = 1
-    for v in values:
-        out = out * v
+    ndim = x_ndim if x_ndim > y_ndim else y_ndim  # (max is K.max here)
+    for _ in range(ndim - x_ndim):
+        x = shape_ops.ExpandDims(axis=len(x.shape))(x)
+    for _ in range(ndim - y_ndim):
+        y = shape_ops.ExpandDims(axis=len(y.shape))(y)
+    if ndim == 2:
+        if axes[0] != axes[1]:
+            x = shape_ops.Transpose(perm=(1, 0))(x)
+        out = sum(x * y, axis=axes[1])
+    else:
+        x, transpose_a = _contract_last_two(x, axes[0], want_last=True)
+        y, transpose_b = _contract_last_two(y, axes[1], want_last=False)
+        out = linalg.matmul(x, y, transpose_a=transpose_a, transpose_b=transpose_b)
+    start = x_ndim + y_ndim - 3 if x_ndim > y_ndim else x_ndim - 1
+    min_ndim = x_ndim + y_ndim - ndim
+    for _ in range(ndim - min_ndim):
+        out = shape_ops.Squeeze(axis=start)(out)
+    if len(out.shape) == 1:
+        out = shape_ops.ExpandDims(axis=1)(out)
     return out
+
+
+def _contract_last_two(t, axis, want_last):
+    """Brings `axis` of `t` into the matmul position (last for the left operand,
+    second-to-last for the right), by a transpose flag when it is one of the
+    last two axes and by a permutation otherwise.
+
+    Returns:
+        (tensor, transpose flag).
+    """
+    ndim = len(t.shape)
+    here, other = (ndim - 1, ndim - 2) if want_last else (ndim - 2, ndim - 1)
+    if axis == here:
+        return t, False
+    if axis == other:
+        return t, True
+    perm = [i for i in range(ndim) if i != axis]
+    perm.insert(here, axis)
+    return shape_ops.Transpose(perm=tuple(perm))(t), False
 
 
 def transpose(x):
