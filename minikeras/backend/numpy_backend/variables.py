@@ -257,6 +257,57 @@ def moving_average_update(x, value, momentum):
     return update(x, x * momentum + value * (1.0 - momentum))
 
 
+def _needs_feed(x):
+    """Whether computing `x` needs a placeholder fed (one without a default)."""
+    seen, stack = set(), [x]
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        if isinstance(t, Placeholder) and t.default is None:
+            return True
+        if t.owner is not None:
+            stack.extend(t.owner.inputs)
+    return False
+
+
+def _assign_now_or_later(variable, new_value):
+    """`variable.assign*`: sets the value now when `new_value` can be computed
+    without fed inputs (numbers, arrays, tensors of variables; tf.keras style,
+    e.g. a metric's state in `update_state`) and returns the variable; else
+    returns the `K.update` op, to pass to `K.function(updates=...)`."""
+    if isinstance(new_value, Tensor) and _needs_feed(new_value):
+        return update(variable, new_value)
+    if isinstance(new_value, Tensor):
+        new_value = eval(new_value)
+    value = np.asarray(new_value, dtype=variable.value.dtype)
+    if value.shape != variable.value.shape:
+        value = np.broadcast_to(value, variable.value.shape)
+    variable.value = np.array(value)
+    return variable
+
+
+def _variable_assign(self, value):
+    """Sets this variable to `value` (see `_assign_now_or_later`)."""
+    return _assign_now_or_later(self, value)
+
+
+def _variable_assign_add(self, delta):
+    """Adds `delta` to this variable (see `_assign_now_or_later`)."""
+    return _assign_now_or_later(self, self + delta)
+
+
+def _variable_assign_sub(self, delta):
+    """Subtracts `delta` from this variable (see `_assign_now_or_later`)."""
+    return _assign_now_or_later(self, self - delta)
+
+
+Variable.assign = _variable_assign
+Variable.assign_add = _variable_assign_add
+Variable.assign_sub = _variable_assign_sub
+
+
 class PrintTensor(ew.Unary):
     """Identity that prints `message` and the value each time it is computed."""
     deterministic = False
