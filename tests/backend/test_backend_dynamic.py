@@ -167,3 +167,12 @@ def test_losses_accept_numpy_arrays():
     np.testing.assert_allclose(K.eval(losses.categorical_crossentropy(np.array([[0.0, 1.0]]),
                                                                         np.array([[0.3, 0.7]]))),
                                [-np.log(0.7)], rtol=1e-6)
+
+
+def test_tensor_eval_and_numpy():
+    """TensorFlow 1's `Tensor.eval()` (with an optional feed_dict) and tf.keras's `.numpy()`."""
+    t = K.constant([1.0, 2.0]) * 2.0
+    np.testing.assert_allclose(t.eval(), [2.0, 4.0])
+    np.testing.assert_allclose(t.numpy(), [2.0, 4.0])
+    x = K.placeholder((None,))
+    np.testing.assert_allclose((x + 1.0).eval(feed_dict={x: np.array([1.0])}), [2.0])

@@ -103,6 +103,20 @@ class Tensor(object):
         raise TypeError('A symbolic tensor has no truth value before it is computed; use '
                         'K.switch or a comparison op instead of Python `if`/`and`/`or`.')
 
+    def eval(self, feed_dict=None):
+        """Computes this tensor now (TensorFlow 1's `Tensor.eval`).
+
+        Args:
+            feed_dict: optional {placeholder: array} for the inputs it needs.
+        """
+        from .compiler import Function
+        feeds = list((feed_dict or {}).items())
+        return Function([k for k, _ in feeds], [self])([v for _, v in feeds])[0]
+
+    def numpy(self):
+        """The value of a tensor computable without fed inputs (tf.keras style)."""
+        return self.eval()
+
     # No __len__: as with the TensorFlow 1 tensors of Keras 2.2, `hasattr(t, '__len__')`
     # is False, which Keras 2 code uses to tell one output tensor from a list of them.
 
