@@ -176,3 +176,10 @@ def test_tensor_eval_and_numpy():
     np.testing.assert_allclose(t.numpy(), [2.0, 4.0])
     x = K.placeholder((None,))
     np.testing.assert_allclose((x + 1.0).eval(feed_dict={x: np.array([1.0])}), [2.0])
+
+
+def test_ndim_of_a_lambda_output_ignores_its_declared_shape():
+    from minikeras.layers import Input, Lambda
+    x = Input((4, 3))
+    y = Lambda(lambda t: t[:, 0], output_shape=(3, 1))(x)  # declares a rank the tensor does not have
+    assert K.int_shape(y) == (None, 3, 1) and K.ndim(y) == 2
