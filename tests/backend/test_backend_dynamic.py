@@ -183,3 +183,16 @@ def test_ndim_of_a_lambda_output_ignores_its_declared_shape():
     x = Input((4, 3))
     y = Lambda(lambda t: t[:, 0], output_shape=(3, 1))(x)  # declares a rank the tensor does not have
     assert K.int_shape(y) == (None, 3, 1) and K.ndim(y) == 2
+
+
+def test_static_shape_has_tensorflow1_accessors():
+    x = K.placeholder((None, 3))
+    assert x.get_shape().as_list() == [None, 3] and x.shape.ndims == 2
+    assert x.shape == (None, 3)
+
+
+def test_slice_with_tensor_start_and_size():
+    x = r(3, 5, 4)
+    check_op(lambda a: K.slice(a, [0, K.shape(a)[1] - 3, 1], [-1, 2, K.shape(a)[2] - 2]), [x],
+             lambda a: a[:, 2:4, 1:3], shapes=[(None, None, None)])
+    check_op(lambda a: K.slice(a, (1, 0, 0), (2, -1, 3)), [x], lambda a: a[1:3, :, :3])

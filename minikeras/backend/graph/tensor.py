@@ -31,6 +31,21 @@ def shape_str(shape):
     return '(' + ', '.join('None' if d is None else str(d) for d in shape) + (',)' if len(shape) == 1 else ')')
 
 
+class TensorShape(tuple):
+    """A static shape: a tuple of int or None, with TensorFlow 1's `as_list()`
+    and `ndims` for Keras 2 code that calls `x.get_shape().as_list()`."""
+    __slots__ = ()
+
+    def as_list(self):
+        return list(self)
+
+    @property
+    def ndims(self):
+        return len(self)
+
+    rank = ndims
+
+
 class Apply(object):
     """One application of an op: `outputs = op(*inputs)`.
 
@@ -66,7 +81,7 @@ class Tensor(object):
     def __init__(self, shape, dtype, owner=None, index=0, name=None):
         self.owner = owner
         self.index = index
-        self.shape = tuple(None if d is None else int(d) for d in shape)
+        self.shape = TensorShape(None if d is None else int(d) for d in shape)
         self.dtype = np.dtype(dtype).name
         self.name = name
         self.order = next(_ids)

@@ -1,5 +1,7 @@
 """K surface, part 3: shape manipulation (concatenate, reshape, permute, repeat,
 tile, flatten, expand/squeeze, stack, one_hot, reverse, slice, arange, padding)."""
+import builtins
+
 import numpy as np
 
 from .. import common
@@ -195,11 +197,28 @@ def reverse(x, axes):
 
 
 def slice(x, start, size):
-    """`x[start:start+size]` per axis (size -1 takes the rest)."""
-    if len(start) != len(x.shape) or len(size) != len(x.shape):
+    """`x[start:start+size]` per axis (size -1 takes the rest). `start` and
+    `size` are lists of ints or scalar int tensors, or 1-D int tensors; a size
+    given as a tensor must not be -1."""
+    x = ew.as_tensor(x)
+    ndim = len(x.shape)
+    start, size = _entries(start, ndim), _entries(size, ndim)
+    if len(start) != ndim or len(size) != ndim:
         raise ValueError('slice: start and size need one entry per axis of shape %s' % shape_str(x.shape))
-    index = tuple(('slice', int(b), None if int(s) == -1 else int(b) + int(s), None) for b, s in zip(start, size))
-    return shape_ops.GetItem(index=index)(x)
+    index = []
+    for b, s in zip(start, size):
+        if not isinstance(b, Tensor) and not isinstance(s, Tensor):
+            index.append(builtins.slice(int(b), None if int(s) == -1 else int(b) + int(s)))
+        else:
+            index.append(builtins.slice(b, None if not isinstance(s, Tensor) and int(s) == -1 else b + s))
+    return x[tuple(index)]
+
+
+def _entries(values, ndim):
+    """A 1-D int tensor or a list as a list of ints / scalar int tensors."""
+    if isinstance(values, Tensor):
+        return [_int_scalar(shape_ops.GetItem(index=(i,))(values)) for i in range(values.shape[0] or 0)]
+    return [_int_scalar(v) if isinstance(v, Tensor) else v for v in values]
 
 
 def arange(start, stop=None, step=1, dtype='int32'):
