@@ -159,6 +159,7 @@ def test_backend_functions_accept_arrays_numbers_and_lists():
     assert float(K.eval(K.mean([K.variable(1.0), K.variable(2.0)]))) == 1.5
     np.testing.assert_allclose(K.eval(K.exp(np.zeros(2))), [1.0, 1.0])
     assert K.dtype(K.square(0.)) == K.floatx()
+    np.testing.assert_array_equal(K.eval(np.array([1.0, 2.0])), [1.0, 2.0])
 
 
 def test_losses_accept_numpy_arrays():

@@ -212,9 +212,12 @@ def batch_set_value(tuples):
 
 
 def eval(x):
-    """Computes the value of a tensor that needs no fed inputs."""
+    """Computes the value of a tensor that needs no fed inputs (numbers and
+    arrays are returned as arrays)."""
     if isinstance(x, (Variable, Constant)):
         return np.array(x.value)
+    if not isinstance(x, Tensor):
+        return np.asarray(x)
     return compiler.Function([], [x])([])[0]
 
 
