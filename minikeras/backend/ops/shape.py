@@ -210,7 +210,13 @@ class GetItem(Op):
         return tuple(shape), x.dtype
 
     def forward(self, x, *bounds):
-        return x[decode_index(self.index, bounds)]
+        if bounds:
+            return x[decode_index(self.index, bounds)]
+        if self._decoded is None:
+            self._decoded = decode_index(self.index)
+        return x[self._decoded]
+
+    _decoded = None  # the Python index, decoded once when it holds no tensors
 
     def grad(self, inputs, outputs, gs):
         return [GetItemGrad(index=self.index)(gs[0], *inputs)] + [None] * (len(inputs) - 1)
