@@ -204,3 +204,24 @@ def test_crossentropy_through_logits_matches_probability_formula(name, target, a
     rewritten, plain = K.function([z], [fn(K.constant(target), probs),
                                         fn(K.constant(target), probs + 0.)])([logits])
     np.testing.assert_allclose(rewritten, plain, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('activation,loss,y', [
+    ('softmax', 'categorical_crossentropy', np.eye(3)[[0, 1, 2, 0]]),
+    ('softmax', 'sparse_categorical_crossentropy', np.array([[0], [1], [2], [0]])),
+    ('sigmoid', 'binary_crossentropy', np.eye(3)[[0, 1, 2, 0]]),
+])
+def test_model_with_saturated_output_still_trains(activation, loss, y):
+    """compile() reaches the rewrite: inputs x1e4 saturate the output layer, and
+    one step still changes the kernel."""
+    from minikeras.initializers import RandomNormal
+    from minikeras.layers import Dense
+    from minikeras.models import Sequential
+    model = Sequential([Dense(3, input_shape=(4,), activation=activation,
+                              kernel_initializer=RandomNormal(seed=1))])
+    model.compile('sgd', loss)
+    x = np.random.RandomState(0).uniform(-1, 1, (4, 4)) * 1e4
+    before = model.get_weights()[0].copy()
+    value = model.train_on_batch(x, y)
+    assert np.isfinite(value) and value > 100
+    assert np.abs(model.get_weights()[0] - before).max() > 1.0
