@@ -160,6 +160,9 @@ def test_backend_functions_accept_arrays_numbers_and_lists():
     np.testing.assert_allclose(K.eval(K.exp(np.zeros(2))), [1.0, 1.0])
     assert K.dtype(K.square(0.)) == K.floatx()
     np.testing.assert_array_equal(K.eval(np.array([1.0, 2.0])), [1.0, 2.0])
+    np.testing.assert_allclose(K.eval(K.softmax([[0.0, 0.0]])), [[0.5, 0.5]])
+    assert K.int_shape(K.expand_dims([1.0, 2.0])) == (2, 1)
+    np.testing.assert_array_equal(K.eval(K.reverse([1.0, 2.0], 0)), [2.0, 1.0])
 
 
 def test_losses_accept_numpy_arrays():

@@ -91,6 +91,7 @@ def dims(x, axes):
 
 
 def permute_dimensions(x, pattern):
+    x = ew.as_tensor(x)
     pattern = tuple(int(p) for p in pattern)
     return shape_ops.Transpose(perm=pattern)(x)
 
@@ -140,6 +141,7 @@ def flatten(x):
 
 def batch_flatten(x):
     """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...)."""
+    x = ew.as_tensor(x)
     rest = x.shape[1:]
     if None not in rest:
         return shape_ops.Reshape(shape=(-1, int(np.prod(rest)) if rest else 1))(x)
@@ -158,6 +160,7 @@ class BatchFlatten(shape_ops.Op):
 
 
 def expand_dims(x, axis=-1):
+    x = ew.as_tensor(x)
     ndim = len(x.shape) + 1
     axis = axis % ndim if -ndim <= axis < ndim else None
     if axis is None:
@@ -166,6 +169,7 @@ def expand_dims(x, axis=-1):
 
 
 def squeeze(x, axis):
+    x = ew.as_tensor(x)
     axis = normalize_axis(axis, len(x.shape), 'squeeze')[0]
     return shape_ops.Squeeze(axis=axis)(x)
 
@@ -179,6 +183,7 @@ def stack(x, axis=0):
 
 
 def unstack(x, axis=0):
+    x = ew.as_tensor(x)
     axis = normalize_axis(axis, len(x.shape), 'unstack')[0]
     n = x.shape[axis]
     if n is None:
@@ -192,6 +197,7 @@ def one_hot(indices, num_classes):
 
 
 def reverse(x, axes):
+    x = ew.as_tensor(x)
     axes = normalize_axis(axes, len(x.shape), 'reverse')
     return shape_ops.Reverse(axes=axes)(x)
 

@@ -49,12 +49,14 @@ def elu(x, alpha=1.0):
 
 def softmax(x, axis=-1):
     """Softmax along `axis` (raises for a 1-D tensor, as Keras)."""
+    x = ew.as_tensor(x)
     if len(x.shape) < 1:
         raise ValueError('softmax: cannot apply to a scalar')
     return nn_ops.Softmax(axis=red.normalize_axis(axis, len(x.shape), 'softmax')[0])(x)
 
 
 def log_softmax(x, axis=-1):
+    x = ew.as_tensor(x)
     return nn_ops.LogSoftmax(axis=red.normalize_axis(axis, len(x.shape), 'log_softmax')[0])(x)
 
 
