@@ -200,3 +200,9 @@ def test_slice_with_tensor_start_and_size():
     check_op(lambda a: K.slice(a, [0, K.shape(a)[1] - 3, 1], [-1, 2, K.shape(a)[2] - 2]), [x],
              lambda a: a[:, 2:4, 1:3], shapes=[(None, None, None)])
     check_op(lambda a: K.slice(a, (1, 0, 0), (2, -1, 3)), [x], lambda a: a[1:3, :, :3])
+
+
+@pytest.mark.parametrize('value', [None, 'abc', object()])
+def test_non_numeric_arguments_are_rejected_clearly(value):
+    with pytest.raises(TypeError, match='Exp: input 0 must be a tensor, a number or a numeric array'):
+        K.exp(value)

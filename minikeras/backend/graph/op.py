@@ -126,10 +126,14 @@ def _convert(op_name, index, value):
         return value
     from ..ops.elementwise import as_tensor
     try:
-        return as_tensor(value)
-    except (TypeError, ValueError) as e:
-        raise TypeError('%s: input %d must be a tensor, a number or an array; got %s (%s)'
-                        % (op_name, index, type(value).__name__, e))
+        tensor = as_tensor(value)
+        numeric = np.dtype(tensor.dtype).kind in 'biufc'
+    except (TypeError, ValueError):
+        numeric = False
+    if not numeric:
+        raise TypeError('%s: input %d must be a tensor, a number or a numeric array; got %r'
+                        % (op_name, index, value))
+    return tensor
 
 
 class _NotConstant(object):
