@@ -166,3 +166,62 @@ def test_focal_crossentropies_follow_tf_keras_formulas():
     assert losses.get('binary_focal_crossentropy') is losses.binary_focal_crossentropy
     config = losses.serialize(losses.CategoricalFocalCrossentropy(gamma=3.0))
     assert losses.deserialize(config).get_config()['gamma'] == 3.0
+
+
+# Crossentropy of a softmax / sigmoid output is computed from its logits -------------
+def _loss_and_grad(loss_fn, target, logits, activation):
+    z = K.placeholder(logits.shape)
+    loss = K.sum(loss_fn(K.constant(target), activation(z)))
+    return K.function([z], [loss, K.gradients(loss, [z])[0]])([logits])
+
+
+@pytest.mark.parametrize('name,target,activation', [
+    ('categorical_crossentropy', np.eye(4, dtype='float32')[[1, 3]], K.softmax),
+    ('sparse_categorical_crossentropy', np.array([[1], [3]], 'float32'), K.softmax),
+    ('binary_crossentropy', np.array([[1, 0, 1, 0], [0, 0, 1, 1]], 'float32'), K.sigmoid),
+])
+def test_crossentropy_of_saturated_activation_keeps_gradients(name, target, activation):
+    """Logits x1e4 saturate the softmax/sigmoid; the loss still has a gradient
+    (Keras 2.2 clips the probabilities, and gets exactly zero gradient there)."""
+    logits = np.random.RandomState(3).uniform(-1, 1, (2, 4)).astype('float32') * 1e4
+    loss, grad = _loss_and_grad(losses.get(name), target, logits, activation)
+    assert np.isfinite(loss) and loss > 100
+    assert np.all(np.isfinite(grad)) and np.abs(grad).max() > 0.1
+
+
+@pytest.mark.parametrize('name,target,activation', [
+    ('categorical_crossentropy', np.eye(4, dtype='float32')[[1, 3]], K.softmax),
+    ('sparse_categorical_crossentropy', np.array([1, 3], 'int32'), K.softmax),
+    ('binary_crossentropy', np.array([[1, 0, 1, 0], [0, 0, 1, 1]], 'float32'), K.sigmoid),
+])
+def test_crossentropy_through_logits_matches_probability_formula(name, target, activation):
+    """Away from saturation the rewrite gives Keras 2.2's values (float32 round-off):
+    the same loss of a copy of the probabilities, which is not rewritten."""
+    logits = np.random.RandomState(4).uniform(-3, 3, (2, 4)).astype('float32')
+    z = K.placeholder((2, 4))
+    probs = activation(z)
+    fn = losses.get(name)
+    rewritten, plain = K.function([z], [fn(K.constant(target), probs),
+                                        fn(K.constant(target), probs + 0.)])([logits])
+    np.testing.assert_allclose(rewritten, plain, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize('activation,loss,y', [
+    ('softmax', 'categorical_crossentropy', np.eye(3)[[0, 1, 2, 0]]),
+    ('softmax', 'sparse_categorical_crossentropy', np.array([[0], [1], [2], [0]])),
+    ('sigmoid', 'binary_crossentropy', np.eye(3)[[0, 1, 2, 0]]),
+])
+def test_model_with_saturated_output_still_trains(activation, loss, y):
+    """compile() reaches the rewrite: inputs x1e4 saturate the output layer, and
+    one step still changes the kernel."""
+    from minikeras.initializers import RandomNormal
+    from minikeras.layers import Dense
+    from minikeras.models import Sequential
+    model = Sequential([Dense(3, input_shape=(4,), activation=activation,
+                              kernel_initializer=RandomNormal(seed=1))])
+    model.compile('sgd', loss)
+    x = np.random.RandomState(0).uniform(-1, 1, (4, 4)) * 1e4
+    before = model.get_weights()[0].copy()
+    value = model.train_on_batch(x, y)
+    assert np.isfinite(value) and value > 100
+    assert np.abs(model.get_weights()[0] - before).max() > 1.0

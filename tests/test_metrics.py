@@ -207,3 +207,45 @@ def test_hinge_metric_classes_follow_tf_keras_label_mapping():
     s = metrics.SquaredHinge()
     s.update_state(np.array([[0., 1., 1.]]), np.array([[0.3, -0.2, 0.9]]))
     np.testing.assert_allclose(float(np.asarray(s.result())), (1.69 + 1.44 + 0.01) / 3, rtol=1e-6)
+
+
+# Metric state variables with assign / assign_add (seed MET-04) ------------------------
+class BinaryTruePositives(metrics.Metric):
+    """The seed's tf.keras-style subclass: host-side update_state with assign_add."""
+
+    def __init__(self, name='binary_true_positives', **kwargs):
+        super(BinaryTruePositives, self).__init__(name=name, **kwargs)
+        self.true_positives = self.add_weight(name='tp', initializer='zeros')
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = K.cast(y_true, 'bool')
+        y_pred = K.cast(y_pred, 'bool')
+        values = K.cast(y_true & y_pred, self.dtype)
+        if sample_weight is not None:
+            values = values * K.cast(sample_weight, self.dtype)
+        self.true_positives.assign_add(K.sum(values))
+
+    def result(self):
+        return self.true_positives
+
+
+def test_metric_subclass_with_assign_add_seed_example():
+    m = BinaryTruePositives()
+    m.update_state([0, 1, 1, 1], [0, 1, 0, 0])
+    assert float(m.result().numpy()) == 1.0
+    m.update_state([1, 1, 1, 1], [0, 1, 1, 0])
+    assert float(m.result().numpy()) == 3.0
+    m.reset_states()
+    assert float(K.eval(m.result())) == 0.0
+
+
+def test_variable_assign_is_an_update_when_it_needs_fed_inputs():
+    v = K.variable(1.0)
+    assert v.assign(5.0) is v and float(K.get_value(v)) == 5.0
+    v.assign_sub(K.constant(2.0))
+    assert float(K.get_value(v)) == 3.0
+    x = K.placeholder(())
+    update = v.assign_add(x)
+    assert float(K.get_value(v)) == 3.0  # not applied until run
+    K.function([x], [], updates=[update])([np.float32(4.0)])
+    assert float(K.get_value(v)) == 7.0

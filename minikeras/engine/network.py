@@ -11,7 +11,7 @@ import json
 import numpy as np
 
 from .. import backend as K
-from ..utils.generic_utils import has_arg, object_list_uid, to_list, unpack_singleton
+from ..utils.generic_utils import get_registered_name, has_arg, object_list_uid, to_list, unpack_singleton
 from .base_layer import InputSpec, Layer, Node, _collect_previous_mask
 from .input_layer import InputLayer
 
@@ -580,7 +580,7 @@ class Network(Layer):
                                      tensor_index, kwargs]
                                     for inbound_layer, node_index, tensor_index
                                     in zip(node.inbound_layers, node.node_indices, node.tensor_indices)])
-            layer_configs.append({'name': layer.name, 'class_name': layer.__class__.__name__,
+            layer_configs.append({'name': layer.name, 'class_name': get_registered_name(layer.__class__),
                                   'config': layer.get_config(), 'inbound_nodes': inbound})
         config['layers'] = layer_configs
         config['input_layers'] = [[layer.name, conversion[_node_key(layer, node_index)], tensor_index]

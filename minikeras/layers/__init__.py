@@ -12,6 +12,7 @@ import inspect as _inspect
 from ..engine.base_layer import InputSpec, Layer  # noqa: F401
 from ..engine.input_layer import Input, InputLayer  # noqa: F401
 from ..utils.generic_utils import deserialize_keras_object as _deserialize_keras_object
+from ..utils.generic_utils import get_registered_name as _get_registered_name
 from .core import (Activation, ActivityRegularization, Dense, Dropout, Flatten, Lambda, Masking,  # noqa: F401
                    Permute, RepeatVector, Reshape, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
 from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU  # noqa: F401
@@ -45,7 +46,7 @@ _install_legacy_support(globals())
 
 def serialize(layer):
     """`{'class_name': ..., 'config': layer.get_config()}`."""
-    return {'class_name': layer.__class__.__name__, 'config': layer.get_config()}
+    return {'class_name': _get_registered_name(layer.__class__), 'config': layer.get_config()}
 
 
 def _layer_objects():

@@ -33,6 +33,8 @@ class Wrapper(Layer):
         if not isinstance(layer, Layer):
             raise ValueError('%s: `layer` must be a Layer instance, got %r' % (type(self).__name__, layer))
         self.layer = layer
+        # Keras 2 attribute: wrapper inputs -> inner-layer inputs (third-party wrappers read it)
+        self._input_map = {}
         Layer.__init__(self, **kwargs)
 
     def build(self, input_shape=None):

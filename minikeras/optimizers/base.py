@@ -303,6 +303,77 @@ class Optimizer(object):
             self.updates.append(K.update(p, self.apply_constraint(p, new_p)))
         return self.updates
 
+    # -- immediate steps (tf.keras-style conveniences) ----------------------------------------
+    def apply_gradients(self, grads_and_vars):
+        """Applies one update step now, from given gradient values.
+
+        The step is compiled once per list of variables (its state, e.g.
+        momenta, persists between calls) and goes through the same rule as
+        `get_updates`: clipping, decay, constraints, `iterations` + 1.
+
+        Args:
+            grads_and_vars: pairs (gradient, variable); a gradient is a numpy
+                array or a tensor computable without fed inputs
+                (e.g. from `K.gradients` of a loss of variables).
+
+        Returns:
+            The number of steps applied so far, as a constant tensor.
+
+        Raises:
+            ValueError: no pairs, a variable that is not a `K.variable`, or a
+                gradient whose shape differs from its variable's.
+        """
+        pairs = list(grads_and_vars)
+        if not pairs:
+            raise ValueError('apply_gradients: no (gradient, variable) pairs given')
+        variables = [v for _, v in pairs]
+        for v in variables:
+            if not K.is_variable(v):
+                raise ValueError('apply_gradients: %r is not a variable (K.variable)' % (v,))
+        grads = [g for g, _ in pairs]
+        symbolic = [i for i, g in enumerate(grads) if K.is_tensor(g)]
+        if symbolic:
+            values = K.function([], [grads[i] for i in symbolic])([])
+            for i, value in zip(symbolic, values):
+                grads[i] = value
+        for g, v in zip(grads, variables):
+            if np.shape(g) != K.int_shape(v):
+                raise ValueError('apply_gradients: gradient of shape %s for variable %r of shape %s'
+                                 % (np.shape(g), v.name, K.int_shape(v)))
+        step = self._immediate_step(variables)
+        step([np.asarray(g, dtype=K.dtype(v)) for g, v in zip(grads, variables)])
+        return K.constant(K.get_value(self.iterations), dtype='int64')
+
+    def minimize(self, loss, var_list):
+        """Applies one step that decreases `loss` w.r.t. `var_list`, now.
+
+        Args:
+            loss: a scalar tensor of variables, or a callable returning one
+                (tf.keras style: `opt.minimize(lambda: (var ** 2) / 2., [var])`).
+            var_list: the variables to update (or a callable returning them).
+
+        Returns:
+            The number of steps applied so far, as a constant tensor.
+        """
+        if callable(loss):
+            loss = loss()
+        var_list = list(var_list() if callable(var_list) else var_list)
+        return self.apply_gradients(zip(K.gradients(loss, var_list), var_list))
+
+    def _immediate_step(self, variables):
+        """The compiled step of `apply_gradients` for these variables: gradients
+        are fed through placeholders, as the gradients of the surrogate loss
+        `sum(stop_gradient(g) * v)`, so `get_updates` (and any subclass's) applies
+        its whole rule unchanged."""
+        cache = self.__dict__.setdefault('_immediate_steps', {})
+        key = tuple(id(v) for v in variables)
+        if key not in cache:
+            feeds = [K.placeholder(shape=K.int_shape(v), dtype=K.dtype(v)) for v in variables]
+            surrogate = sum([K.sum(K.stop_gradient(g) * v) for g, v in zip(feeds, variables)])
+            updates = self.get_updates(loss=surrogate, params=variables)
+            cache[key] = (variables, K.function(feeds, [], updates=updates))
+        return cache[key][1]
+
     def create_slots(self, params):
         """Creates the state variables: a list of slot kinds, each with one variable per parameter."""
         return []

@@ -4,8 +4,10 @@ Every module with named objects (activations, initializers, regularizers,
 constraints, losses, metrics, optimizers, layers) serializes through
 `serialize_keras_object` and resolves names through `deserialize_keras_object`,
 whose lookup order is: the `custom_objects` argument, then the global custom
-object scope (`CustomObjectScope` / `custom_object_scope`), then the module's
-own objects.
+object scope (`CustomObjectScope` / `custom_object_scope`, and the
+`'package>name'` keys of `register_keras_serializable`), then the module's own
+objects. Plain functions (custom regularizers, initializers, constraints)
+serialize as their name and resolve back to the function itself.
 """
 import binascii
 import codecs
@@ -53,14 +55,60 @@ def get_custom_objects():
     return _GLOBAL_CUSTOM_OBJECTS
 
 
+_REGISTERED_NAMES = {}
+
+
+def register_keras_serializable(package='Custom', name=None):
+    """Decorator registering a class or function under the key `'package>name'`.
+
+    Registered objects serialize under that key and are found by it when
+    configs and saved models are loaded, with no `custom_objects` needed.
+
+    Args:
+        package: the package part of the key.
+        name: the name part; default: the object's `__name__`.
+
+    Returns:
+        A decorator that registers its argument and returns it unchanged.
+
+    Raises:
+        ValueError: the key is already registered to another object, or a
+            class has no `get_config` (it could not be rebuilt from its config).
+    """
+    def decorator(obj):
+        key = '%s>%s' % (package, name if name is not None else obj.__name__)
+        if inspect.isclass(obj) and not hasattr(obj, 'get_config'):
+            raise ValueError('register_keras_serializable: class %s must implement get_config() to be '
+                             'serializable' % obj.__name__)
+        if key in _GLOBAL_CUSTOM_OBJECTS and _GLOBAL_CUSTOM_OBJECTS[key] is not obj:
+            raise ValueError('register_keras_serializable: %r is already registered to %r'
+                             % (key, _GLOBAL_CUSTOM_OBJECTS[key]))
+        _GLOBAL_CUSTOM_OBJECTS[key] = obj
+        _REGISTERED_NAMES[obj] = key
+        return obj
+    return decorator
+
+
+def get_registered_name(obj):
+    """The name `obj` (a class or function) serializes under: its
+    `register_keras_serializable` key, else its `__name__`."""
+    return _REGISTERED_NAMES.get(obj, getattr(obj, '__name__', None))
+
+
+def get_registered_object(name, custom_objects=None, module_objects=None):
+    """The object registered, scoped or passed under `name`, else None."""
+    return _lookup(name, module_objects or {}, custom_objects)
+
+
 def serialize_keras_object(instance):
-    """`{'class_name': ..., 'config': ...}` for objects with `get_config`, else the name."""
+    """`{'class_name': ..., 'config': ...}` for objects with `get_config`, else the
+    name (the registered `'package>name'` key of registered objects)."""
     if instance is None:
         return None
     if hasattr(instance, 'get_config'):
-        return {'class_name': instance.__class__.__name__, 'config': instance.get_config()}
+        return {'class_name': get_registered_name(instance.__class__), 'config': instance.get_config()}
     if hasattr(instance, '__name__'):
-        return instance.__name__
+        return get_registered_name(instance)
     raise ValueError('Cannot serialize %r: it has neither get_config() nor __name__' % (instance,))
 
 
@@ -70,6 +118,19 @@ def _lookup(name, module_objects, custom_objects):
     if name in _GLOBAL_CUSTOM_OBJECTS:
         return _GLOBAL_CUSTOM_OBJECTS[name]
     return module_objects.get(name)
+
+
+def _needs_arguments(obj):
+    """Whether `obj` is a function that takes required arguments (a custom
+    regularizer `f(x)`, initializer `f(shape)`, ...), as opposed to a class or a
+    factory such as `glorot_uniform(seed=None)` that a config calls."""
+    if inspect.isclass(obj) or not callable(obj) or hasattr(obj, 'from_config'):
+        return False
+    try:
+        params = inspect.signature(obj).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
 
 
 def deserialize_keras_object(identifier, module_objects=None, custom_objects=None,
@@ -97,6 +158,8 @@ def deserialize_keras_object(identifier, module_objects=None, custom_objects=Non
             raise ValueError('Unknown %s: %s. If it is a custom class, pass it in `custom_objects` '
                              '(or use CustomObjectScope).' % (printable_module_name, class_name))
         config = identifier['config']
+        if not config and _needs_arguments(cls):
+            return cls  # a plain function named by a string (a custom regularizer, initializer, ...)
         if hasattr(cls, 'from_config'):
             arg_spec = inspect.signature(cls.from_config).parameters
             merged = dict(custom_objects or {})

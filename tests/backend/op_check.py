@@ -24,7 +24,8 @@ def numeric_gradient(f, arrays, index, eps=1e-6):
     return grad
 
 
-def check_op(build, arrays, reference=None, grad_wrt=None, rtol=1e-6, atol=1e-6, dtypes=None, eps=1e-6):
+def check_op(build, arrays, reference=None, grad_wrt=None, rtol=1e-6, atol=1e-6, dtypes=None, shapes=None,
+             eps=1e-6):
     """Checks one K expression.
 
     Args:
@@ -33,12 +34,16 @@ def check_op(build, arrays, reference=None, grad_wrt=None, rtol=1e-6, atol=1e-6,
         reference: optional numpy function of `arrays` giving the expected value.
         grad_wrt: indices of inputs to gradient-check (default: all float inputs).
         dtypes: optional dtypes of the placeholders (default: the arrays' dtypes).
+        shapes: optional static shapes of the placeholders, None for dims
+            unknown until run time (default: the arrays' shapes).
+        eps: the central-difference step of the numeric gradient.
     Returns:
         The computed value.
     """
     arrays = [np.array(a) for a in arrays]
     dtypes = dtypes or [a.dtype.name for a in arrays]
-    placeholders = [K.placeholder(shape=a.shape, dtype=d) for a, d in zip(arrays, dtypes)]
+    shapes = shapes or [a.shape for a in arrays]
+    placeholders = [K.placeholder(shape=s, dtype=d) for s, d in zip(shapes, dtypes)]
     out = build(*placeholders)
     value = K.function(placeholders, [out])(arrays)[0]
     value = np.asarray(value)

@@ -75,7 +75,7 @@ def _cast_round_trip(x):
     return K.cast(K.cast(x, 'float32'), 'float64') * 2.0
 
 
-# name -> (build, input arrays, check_op keyword arguments)
+# name -> (build, input arrays, check_op keyword arguments: tolerances, step, placeholder shapes)
 CASES = {
     'arithmetic with broadcasting': (lambda a, b: (a + b) * a - b / (a * a + 1.0) - (-a), [signed(2, 3), signed(3)], {}),
     'd(arithmetic with broadcasting)': (d(lambda a, b: (a + b) * a * b - b / (a * a + 1.0)), [signed(2, 3), signed(3)], {}),
@@ -112,7 +112,9 @@ CASES = {
     'd(layout)': (d(lambda x: K.reshape(x * x, (4, 6)) * 2.0 + K.reshape(K.batch_flatten(x * x), (4, 6))),
                   [signed(2, 3, 4)], {}),
     'dynamic reshape': (lambda x, y: K.reshape(x * x, K.shape(y)), [signed(2, 6), signed(3, 4)], {}),
-    'batch flatten of unknown dims': (lambda x: K.batch_flatten(K.reshape(x, K.shape(x))) * 2.0, [signed(2, 3, 2)], {}),
+    'batch flatten of unknown dims': (lambda x: K.batch_flatten(x * x), [signed(2, 3, 2)], {'shapes': [(None, None, 2)]}),
+    'floor division and modulo': (lambda x, y: x % y + (x // y) * y, [positive(2, 3) * 3.0 + 0.1, positive(2, 3)],
+                                  {}),
     'tile and repeat': (lambda x: K.sum(K.tile(x, (2, 3))) * x + K.repeat_elements(x, 2, axis=1)[:, ::2],
                         [signed(2, 3)], {}),
     'd(tile and repeat)': (d(lambda x: K.tile(x * x, (2, 3))[:2, :3] + K.repeat_elements(x * x, 2, axis=1)[:, 1::2]),
@@ -178,8 +180,8 @@ def recording_gradient_rules():
             owner.grad = rule
 
 
-def _symbolic_gradients(build, arrays):
-    placeholders = [K.placeholder(shape=a.shape, dtype=a.dtype.name) for a in arrays]
+def _symbolic_gradients(build, arrays, shapes=None):
+    placeholders = [K.placeholder(shape=s, dtype=a.dtype.name) for a, s in zip(arrays, shapes or [a.shape for a in arrays])]
     out = build(*placeholders)
     wrt = [p for p, a in zip(placeholders, arrays) if a.dtype.kind == 'f']
     K.gradients(K.sum(out), wrt)
@@ -187,14 +189,14 @@ def _symbolic_gradients(build, arrays):
 
 @pytest.mark.parametrize('name', sorted(CASES))
 def test_gradient_rule_matches_central_differences(name, capsys):
-    build, arrays, tolerance = CASES[name]
-    check_op(build, [np.array(a, dtype='float64') for a in arrays], **tolerance)
+    build, arrays, options = CASES[name]
+    check_op(build, [np.array(a, dtype='float64') for a in arrays], **options)
 
 
 def test_every_differentiable_op_has_its_gradient_rule_checked():
     with recording_gradient_rules() as called:
-        for build, arrays, _ in CASES.values():
-            _symbolic_gradients(build, [np.array(a, dtype='float64') for a in arrays])
+        for build, arrays, options in CASES.values():
+            _symbolic_gradients(build, [np.array(a, dtype='float64') for a in arrays], options.get('shapes'))
     differentiable = {name for name, cls in OP_REGISTRY.items() if cls.differentiable}
     unchecked = sorted(differentiable - called)
     assert not unchecked, ('differentiable ops whose gradient rule no case in %s runs: %s (add a case)'

@@ -100,11 +100,13 @@ class Op(object):
 
     # Graph building -------------------------------------------------------------
     def __call__(self, *inputs):
-        """Applies the op to tensors and returns its output tensor(s)."""
-        for i, x in enumerate(inputs):
-            if not isinstance(x, Tensor):
-                raise TypeError('%s: input %d must be a symbolic tensor, got %s'
-                                % (self.name, i, type(x).__name__))
+        """Applies the op to tensors and returns its output tensor(s).
+
+        Numbers, numpy arrays and lists holding tensors are converted first
+        (`as_tensor`), so every `K` function accepts them as TensorFlow's does.
+        """
+        if not all(isinstance(x, Tensor) for x in inputs):
+            inputs = [_convert(self.name, i, x) for i, x in enumerate(inputs)]
         inferred = self.infer(*inputs)
         apply = Apply(self, inputs)
         if self.n_outputs == 1:
@@ -117,6 +119,21 @@ class Op(object):
 
     def __repr__(self):
         return '%s(%s)' % (self.name, ', '.join('%s=%r' % kv for kv in sorted(self.attrs.items())))
+
+
+def _convert(op_name, index, value):
+    if isinstance(value, Tensor):
+        return value
+    from ..ops.elementwise import as_tensor
+    try:
+        tensor = as_tensor(value)
+        numeric = np.dtype(tensor.dtype).kind in 'biufc'
+    except (TypeError, ValueError):
+        numeric = False
+    if not numeric:
+        raise TypeError('%s: input %d must be a tensor, a number or a numeric array; got %r'
+                        % (op_name, index, value))
+    return tensor
 
 
 class _NotConstant(object):

@@ -31,6 +31,21 @@ def shape_str(shape):
     return '(' + ', '.join('None' if d is None else str(d) for d in shape) + (',)' if len(shape) == 1 else ')')
 
 
+class TensorShape(tuple):
+    """A static shape: a tuple of int or None, with TensorFlow 1's `as_list()`
+    and `ndims` for Keras 2 code that calls `x.get_shape().as_list()`."""
+    __slots__ = ()
+
+    def as_list(self):
+        return list(self)
+
+    @property
+    def ndims(self):
+        return len(self)
+
+    rank = ndims
+
+
 class Apply(object):
     """One application of an op: `outputs = op(*inputs)`.
 
@@ -66,7 +81,7 @@ class Tensor(object):
     def __init__(self, shape, dtype, owner=None, index=0, name=None):
         self.owner = owner
         self.index = index
-        self.shape = tuple(None if d is None else int(d) for d in shape)
+        self.shape = TensorShape(None if d is None else int(d) for d in shape)
         self.dtype = np.dtype(dtype).name
         self.name = name
         self.order = next(_ids)
@@ -103,10 +118,22 @@ class Tensor(object):
         raise TypeError('A symbolic tensor has no truth value before it is computed; use '
                         'K.switch or a comparison op instead of Python `if`/`and`/`or`.')
 
-    def __len__(self):
-        if self.shape and self.shape[0] is not None:
-            return self.shape[0]
-        raise TypeError('len() of a tensor whose first dimension is unknown: %r' % (self,))
+    def eval(self, feed_dict=None):
+        """Computes this tensor now (TensorFlow 1's `Tensor.eval`).
+
+        Args:
+            feed_dict: optional {placeholder: array} for the inputs it needs.
+        """
+        from .compiler import Function
+        feeds = list((feed_dict or {}).items())
+        return Function([k for k, _ in feeds], [self])([v for _, v in feeds])[0]
+
+    def numpy(self):
+        """The value of a tensor computable without fed inputs (tf.keras style)."""
+        return self.eval()
+
+    # No __len__: as with the TensorFlow 1 tensors of Keras 2.2, `hasattr(t, '__len__')`
+    # is False, which Keras 2 code uses to tell one output tensor from a list of them.
 
     def __iter__(self):
         raise TypeError('A symbolic tensor is not iterable; index it or use K ops instead: %r' % (self,))

@@ -7,6 +7,7 @@ from ..ops import elementwise as ew
 from ..ops import linalg
 from ..ops import reduce as red
 from ..ops import shape as shape_ops
+from .array import dims, reshape, static_shape
 
 __all__ = ['dot', 'batch_dot', 'transpose', 'gather', 'max', 'min', 'sum', 'prod', 'cumsum', 'cumprod',
            'var', 'std', 'mean', 'any', 'all', 'argmax', 'argmin', 'square', 'abs', 'sqrt', 'exp', 'log',
@@ -21,9 +22,16 @@ def _t(x, like=None):
 
 def dot(x, y):
     """Keras `dot`: contracts the last axis of `x` with the second-to-last of `y`
-    (or the only axis of a 1-D `y`); result shape x[:-1] + y[:-2] + y[-1:]."""
+    (or the only axis of a 1-D `y`); result shape x[:-1] + y[:-2] + y[-1:].
+
+    Dims unknown until run time are allowed anywhere; the known ones stay in the
+    static shape ((None, None, 32) . (32, 16) is (None, None, 16)).
+    """
     x, y = _t(x), _t(y)
-    x_shape, y_shape = x._keras_shape, y._keras_shape
+    x_shape, y_shape = static_shape(x), static_shape(y)
+    if len(x_shape) < 1 or len(y_shape) < 1:
+        raise ValueError('dot: both operands need rank >= 1; got shapes %s and %s'
+                         % (shape_str(x_shape), shape_str(y_shape)))
     k_y = y_shape[-2] if len(y_shape) >= 2 else y_shape[-1]
     if x_shape[-1] is not None and k_y is not None and x_shape[-1] != k_y:
         raise ValueError('dot: incompatible shapes %s and %s (%d vs %d)'
@@ -32,94 +40,104 @@ def dot(x, y):
         return linalg.matmul(x, y)
     if len(y_shape) == 1:
         return shape_ops.Squeeze(axis=len(x_shape) - 1)(dot(x, shape_ops.ExpandDims(axis=1)(y)))
-    # Flatten x to 2-D and y to (k, rest), then restore the Keras result shape.
-    if len(y_shape) > 2:
-        perm = (len(y_shape) - 2,) + tuple(i for i in range(len(y_shape)) if i != len(y_shape) - 2)
-        y2 = shape_ops.Reshape(shape=(y_shape[-2], -1))(shape_ops.Transpose(perm=perm)(y))
+    # Flatten x to (rows, k) and y to (k, cols), multiply, restore the Keras shape.
+    k = x_shape[-1] if x_shape[-1] is not None else k_y
+    y_ndim = len(y_shape)
+    if y_ndim > 2:
+        perm = (y_ndim - 2,) + tuple(i for i in range(y_ndim) if i != y_ndim - 2)
+        y2 = reshape(shape_ops.Transpose(perm=perm)(y), [k if k is not None else dims(y, [-2])[0], -1])
     else:
         y2 = y
-    if len(x_shape) > 2 or x_shape[0] is None:
-        x2 = shape_ops.Reshape(shape=(-1, x_shape[-1]))(x)
-    else:
-        x2 = x
+    x2 = reshape(x, [-1, k if k is not None else dims(x, [-1])[0]]) if len(x_shape) != 2 else x
     out = linalg.matmul(x2, y2)
-    out_shape = tuple(x_shape[:-1]) + tuple(y_shape[:-2]) + tuple(y_shape[-1:])
-    if out_shape.count(None) > 1:
-        target = _concat_shape(x, y, x_shape, y_shape)
-        return shape_ops.ReshapeDynamic()(out, target)
-    return shape_ops.Reshape(shape=tuple(-1 if d is None else d for d in out_shape))(out)
-
-
-def _concat_shape(x, y, x_shape, y_shape):
-    sx = shape_ops.Shape()(x)
-    sy = shape_ops.Shape()(y)
-    parts = [shape_ops.GetItem(index=(('slice', None, -1, None),))(sx)]
-    if len(y_shape) > 2:
-        parts.append(shape_ops.GetItem(index=(('slice', None, -2, None),))(sy))
-    parts.append(shape_ops.GetItem(index=(('slice', -1, None, None),))(sy))
-    return shape_ops.Concatenate(axis=0)(*parts)
+    target = dims(x, range(len(x_shape) - 1)) + dims(y, list(range(y_ndim - 2)) + [y_ndim - 1])
+    return reshape(out, target)
 
 
 def batch_dot(x, y, axes=None):
-    """Keras 2.2 `batch_dot`: a dot product per sample of the batch.
+    """Keras 2.2 `batch_dot` (its TensorFlow semantics): a matrix product per
+    sample, the leading axes shared as batch axes.
+
+    The operand of lower rank is first padded with trailing axes of size 1;
+    then `x`'s axis `axes[0]` is contracted with `y`'s axis `axes[1]` by a
+    batched matmul over the last two axes, and the padded axes are removed.
+    Two 2-D inputs give a `(batch, 1)` result. For example `(b, h, m, k)` with
+    `(b, h, n, k)` and axes (3, 3) is `(b, h, m, n)`; `(b, m, n)` with
+    `(b, m, n, d)` and axes (2, 2) is `(b, m, d)`. Any dim may be unknown until
+    run time.
 
     Args:
-        x, y: tensors of rank >= 2 sharing the batch axis 0.
-        axes: int or (axis_x, axis_y): the axes contracted. Default: last axis
-            of x with the second-to-last of y (last, if y is 2-D).
+        x, y: tensors of rank >= 2.
+        axes: int or (axis_x, axis_y). Default: the last axis of x with the
+            second-to-last of y.
 
-    Returns:
-        A tensor of rank ndim(x) + ndim(y) - 2 (at least 2: a (batch, 1) result
-        for two 2-D inputs).
+    Raises:
+        ValueError: the contracted dims differ, or an input has rank < 2.
     """
     x, y = _t(x), _t(y)
+    x_ndim, y_ndim = len(x.shape), len(y.shape)
+    if x_ndim < 2 or y_ndim < 2:
+        raise ValueError('batch_dot: both inputs need rank >= 2; got shapes %s and %s'
+                         % (shape_str(x.shape), shape_str(y.shape)))
     if isinstance(axes, int):
         axes = (axes, axes)
-    x_ndim, y_ndim = len(x.shape), len(y.shape)
     if axes is None:
-        axes = [x_ndim - 1, y_ndim - 2 if y_ndim > 2 else y_ndim - 1]
+        axes = (x_ndim - 1, y_ndim - 2)
     axes = [a % n for a, n in zip(axes, (x_ndim, y_ndim))]
-    if 0 in axes:
-        raise ValueError('batch_dot: cannot contract the batch axis 0; axes=%s' % (axes,))
-    dx, dy = x.shape[axes[0]], y.shape[axes[1]]
+    dx, dy = static_shape(x)[axes[0]], static_shape(y)[axes[1]]
     if dx is not None and dy is not None and dx != dy:
         raise ValueError('batch_dot: incompatible shapes %s and %s along axes %s (%d vs %d)'
                          % (shape_str(x.shape), shape_str(y.shape), tuple(axes), dx, dy))
-    if x_ndim == 2 and y_ndim == 2:
-        return sum(x * y, axis=1, keepdims=True)
-    # Move the contracted axis of x last and of y second, then a batched matmul.
-    perm_x = [0] + [i for i in range(1, x_ndim) if i != axes[0]] + [axes[0]]
-    perm_y = [0, axes[1]] + [i for i in range(1, y_ndim) if i != axes[1]]
-    xt = shape_ops.Transpose(perm=tuple(perm_x))(x) if perm_x != list(range(x_ndim)) else x
-    yt = shape_ops.Transpose(perm=tuple(perm_y))(y) if perm_y != list(range(y_ndim)) else y
-    x_rest = [xt.shape[i] for i in range(1, x_ndim - 1)]
-    y_rest = [yt.shape[i] for i in range(2, y_ndim)]
-    k = dx if dx is not None else dy
-    x3 = shape_ops.Reshape(shape=(-1, _prod_or_1(x_rest), k))(xt) if x_ndim != 3 else xt
-    y3 = shape_ops.Reshape(shape=(-1, k, _prod_or_1(y_rest)))(yt) if y_ndim != 3 else yt
-    out = linalg.matmul(x3, y3)
-    out_shape = [-1] + x_rest + y_rest
-    if None in out_shape[1:]:
-        raise ValueError('batch_dot: non-batch dimensions must be known; got %s and %s'
-                         % (shape_str(x.shape), shape_str(y.shape)))
-    if len(out_shape) == 1:
-        out_shape = [-1, 1]
-    return shape_ops.Reshape(shape=tuple(out_shape))(out)
+    ndim = x_ndim if x_ndim > y_ndim else y_ndim  # (max is K.max here)
+    for _ in range(ndim - x_ndim):
+        x = shape_ops.ExpandDims(axis=len(x.shape))(x)
+    for _ in range(ndim - y_ndim):
+        y = shape_ops.ExpandDims(axis=len(y.shape))(y)
+    if ndim == 2:
+        if axes[0] != axes[1]:
+            x = shape_ops.Transpose(perm=(1, 0))(x)
+        out = sum(x * y, axis=axes[1])
+    else:
+        x, transpose_a = _contract_last_two(x, axes[0], want_last=True)
+        y, transpose_b = _contract_last_two(y, axes[1], want_last=False)
+        out = linalg.matmul(x, y, transpose_a=transpose_a, transpose_b=transpose_b)
+    start = x_ndim + y_ndim - 3 if x_ndim > y_ndim else x_ndim - 1
+    min_ndim = x_ndim + y_ndim - ndim
+    for _ in range(ndim - min_ndim):
+        out = shape_ops.Squeeze(axis=start)(out)
+    if len(out.shape) == 1:
+        out = shape_ops.ExpandDims(axis=1)(out)
+    return out
 
 
-def _prod_or_1(dims):
-    if None in dims:
-        raise ValueError('batch_dot: non-batch dimensions must be known, got %s' % (dims,))
-    return int(np.prod(dims)) if dims else 1
+def _contract_last_two(t, axis, want_last):
+    """Brings `axis` of `t` into the matmul position (last for the left operand,
+    second-to-last for the right), by a transpose flag when it is one of the
+    last two axes and by a permutation otherwise.
+
+    Returns:
+        (tensor, transpose flag).
+    """
+    ndim = len(t.shape)
+    here, other = (ndim - 1, ndim - 2) if want_last else (ndim - 2, ndim - 1)
+    if axis == here:
+        return t, False
+    if axis == other:
+        return t, True
+    perm = [i for i in range(ndim) if i != axis]
+    perm.insert(here, axis)
+    return shape_ops.Transpose(perm=tuple(perm))(t), False
 
 
 def transpose(x):
     """Reverses the axes of `x`."""
+    x = _t(x)
     return shape_ops.Transpose(perm=tuple(reversed(range(len(x.shape)))))(x)
 
 
 def gather(reference, indices):
     """Rows of `reference` selected by the integer tensor `indices`."""
+    reference = _t(reference)
     indices = _t(indices) if isinstance(indices, Tensor) else ew.constant(np.asarray(indices), dtype='int32')
     return shape_ops.Gather()(reference, indices)
 
@@ -141,6 +159,7 @@ def prod(x, axis=None, keepdims=False):
 
 
 def mean(x, axis=None, keepdims=False):
+    x = _t(x)
     if np.dtype(x.dtype).kind != 'f':
         x = ew.Cast(dtype=common.floatx())(x)
     return red.reduce(red.Mean, x, axis, keepdims)
@@ -148,6 +167,7 @@ def mean(x, axis=None, keepdims=False):
 
 def var(x, axis=None, keepdims=False):
     """Biased variance (divides by N), as Keras."""
+    x = _t(x)
     m = mean(x, axis, keepdims=True)
     return mean(ew.Square()(x - m), axis, keepdims)
 
@@ -162,10 +182,12 @@ def _single_axis(axis, x, name):
 
 
 def cumsum(x, axis=0):
+    x = _t(x)
     return red.Cumsum(axis=_single_axis(axis, x, 'cumsum'))(x)
 
 
 def cumprod(x, axis=0):
+    x = _t(x)
     return red.Cumprod(axis=_single_axis(axis, x, 'cumprod'))(x)
 
 
@@ -178,10 +200,12 @@ def all(x, axis=None, keepdims=False):
 
 
 def argmax(x, axis=-1):
+    x = _t(x)
     return red.Argmax(axis=_single_axis(axis, x, 'argmax'))(x)
 
 
 def argmin(x, axis=-1):
+    x = _t(x)
     return red.Argmin(axis=_single_axis(axis, x, 'argmin'))(x)
 
 
@@ -208,6 +232,7 @@ def log(x):
 
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))) computed stably (the max is subtracted first)."""
+    x = _t(x)
     stop_max = ew.StopGradient()(red.reduce(red.Max, x, axis, True))
     out = log(sum(exp(x - stop_max), axis, True)) + stop_max
     if not keepdims:
@@ -230,11 +255,13 @@ def sign(x):
 
 
 def pow(x, a):
+    x = _t(x)
     return ew.Pow()(x, _t(a, like=x))
 
 
 def clip(x, min_value, max_value):
     """Clips to [min_value, max_value] (max_value below min_value is raised to it)."""
+    x = _t(x)
     if isinstance(min_value, Tensor) or isinstance(max_value, Tensor):
         return minimum(maximum(x, min_value), max_value)
     if max_value is None:

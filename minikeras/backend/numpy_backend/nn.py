@@ -20,19 +20,25 @@ def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     """Rectified linear unit with Keras 2.2 options.
 
     Returns `x` for x > threshold (capped at `max_value`) and
-    `alpha * (x - threshold)` below the threshold.
+    `alpha * (x - threshold)` below the threshold. `alpha`, `max_value` and
+    `threshold` may be numbers or tensors.
     """
-    if alpha == 0 and max_value is None and threshold == 0:
+    x = ew.as_tensor(x)
+    has_alpha = isinstance(alpha, Tensor) or alpha != 0
+    has_threshold = isinstance(threshold, Tensor) or threshold != 0
+    if not has_alpha and max_value is None and not has_threshold:
         return ew.Relu()(x)
-    if alpha != 0:
-        negative_part = ew.Relu()(-x + threshold) if threshold != 0 else ew.Relu()(-x)
-    if threshold != 0:
+    if has_alpha:
+        negative_part = ew.Relu()(threshold - x) if has_threshold else ew.Relu()(-x)
+    if has_threshold:
         x = x * ew.Cast(dtype=x.dtype)(ew.Greater()(x, ew.as_tensor(threshold, like=x)))
     else:
         x = ew.Relu()(x)
-    if max_value is not None:
+    if isinstance(max_value, Tensor):
+        x = km.clip(x, 0.0, max_value)
+    elif max_value is not None:
         x = ew.Clip(min_value=0.0, max_value=float(max_value))(x)
-    if alpha != 0:
+    if has_alpha:
         x = x - negative_part * alpha
     return x
 
@@ -43,12 +49,14 @@ def elu(x, alpha=1.0):
 
 def softmax(x, axis=-1):
     """Softmax along `axis` (raises for a 1-D tensor, as Keras)."""
+    x = ew.as_tensor(x)
     if len(x.shape) < 1:
         raise ValueError('softmax: cannot apply to a scalar')
     return nn_ops.Softmax(axis=red.normalize_axis(axis, len(x.shape), 'softmax')[0])(x)
 
 
 def log_softmax(x, axis=-1):
+    x = ew.as_tensor(x)
     return nn_ops.LogSoftmax(axis=red.normalize_axis(axis, len(x.shape), 'log_softmax')[0])(x)
 
 
@@ -92,13 +100,36 @@ def _epsilon_like(x):
     return ew.as_tensor(common.epsilon(), like=x)
 
 
+def _logits_of(output, op_class, axis=None):
+    """The input `z` when `output` is `op_class(z)` (a softmax along `axis`, or
+    a sigmoid), else None.
+
+    The crossentropies use it to rewrite `crossentropy(softmax(z))` into one
+    computed from `z`: the same value where probabilities are not saturated,
+    and non-zero gradients where they are (a softmax of logits x1e4 would be
+    clipped to epsilon, and its gradient lost).
+    """
+    owner = output.owner
+    if owner is None or type(owner.op) is not op_class:
+        return None
+    if axis is not None and owner.op.axis != axis:
+        return None
+    return owner.inputs[0]
+
+
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """-sum(target * log(output)) along `axis`.
 
     Probabilities are first normalised to sum to 1 and clipped to
     [epsilon, 1 - epsilon] (Keras 2.2); with `from_logits`, `output` are logits.
+    When `output` is a softmax along `axis`, the loss is computed from its
+    logits (stable: saturated softmax outputs still get gradients).
     """
+    target, output = ew.as_tensor(target), ew.as_tensor(output)
     axis = red.normalize_axis(axis, len(output.shape), 'categorical_crossentropy')
+    logits = None if from_logits else _logits_of(output, nn_ops.Softmax, axis[0])
+    if logits is not None:
+        output, from_logits = logits, True
     if from_logits:
         return -km.sum(target * log_softmax(output, axis=axis[0]), axis=axis)
     output = output / red.Sum(axis=axis, keepdims=True)(output)
@@ -110,7 +141,11 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Categorical crossentropy with integer targets (shape of `output` minus the
     class axis, or with a trailing axis of size 1)."""
+    target, output = ew.as_tensor(target), ew.as_tensor(output)
     axis = red.normalize_axis(axis, len(output.shape), 'sparse_categorical_crossentropy')[0]
+    logits = None if from_logits else _logits_of(output, nn_ops.Softmax, axis)
+    if logits is not None:
+        output, from_logits = logits, True
     if axis != len(output.shape) - 1:
         perm = [i for i in range(len(output.shape)) if i != axis] + [axis]
         output = shape_ops.Transpose(perm=tuple(perm))(output)
@@ -140,7 +175,12 @@ def _sparse_target(target, output):
 
 def binary_crossentropy(target, output, from_logits=False):
     """Elementwise sigmoid crossentropy. Probabilities are clipped to
-    [epsilon, 1 - epsilon] and turned into logits first (Keras 2.2)."""
+    [epsilon, 1 - epsilon] and turned into logits first (Keras 2.2); when
+    `output` is a sigmoid, its own input is used as the logits (stable)."""
+    target, output = ew.as_tensor(target), ew.as_tensor(output)
+    logits = None if from_logits else _logits_of(output, ew.Sigmoid)
+    if logits is not None:
+        output, from_logits = logits, True
     if not from_logits:
         eps = common.epsilon()
         output = ew.Clip(min_value=eps, max_value=1.0 - eps)(output)

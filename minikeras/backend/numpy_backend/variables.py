@@ -86,11 +86,22 @@ def is_keras_tensor(x):
 
 
 def zeros(shape, dtype=None, name=None):
-    return variable(np.zeros(shape), dtype, name)
+    """A variable of zeros; with a run-time shape (a tensor, or a list holding
+    scalar tensors) a tensor of zeros instead, as Keras 2.2 does."""
+    return _filled(0, shape, dtype, name)
 
 
 def ones(shape, dtype=None, name=None):
-    return variable(np.ones(shape), dtype, name)
+    """A variable of ones, or a tensor of ones for a run-time shape (see `zeros`)."""
+    return _filled(1, shape, dtype, name)
+
+
+def _filled(value, shape, dtype, name):
+    from .array import shape_tensor
+    dims = shape_tensor(shape) if isinstance(shape, (Tensor, list, tuple)) else shape
+    if isinstance(dims, Tensor):
+        return shape_ops.Fill(value=value, dtype=_dtype_name(dtype), shape=None)(dims)
+    return variable(np.full(shape, value), dtype, name)
 
 
 def eye(size, dtype=None, name=None):
@@ -145,7 +156,8 @@ def shape(x):
 
 
 def ndim(x):
-    return len(int_shape(x))
+    """The rank of `x` (the tensor's own, whatever shape a layer declared for it)."""
+    return len(x.shape) if isinstance(x, Tensor) else np.ndim(x)
 
 
 def dtype(x):
@@ -200,9 +212,12 @@ def batch_set_value(tuples):
 
 
 def eval(x):
-    """Computes the value of a tensor that needs no fed inputs."""
+    """Computes the value of a tensor that needs no fed inputs (numbers and
+    arrays are returned as arrays)."""
     if isinstance(x, (Variable, Constant)):
         return np.array(x.value)
+    if not isinstance(x, Tensor):
+        return np.asarray(x)
     return compiler.Function([], [x])([])[0]
 
 
@@ -243,6 +258,57 @@ def update_sub(x, decrement):
 def moving_average_update(x, value, momentum):
     """`x = x * momentum + value * (1 - momentum)` as an update."""
     return update(x, x * momentum + value * (1.0 - momentum))
+
+
+def _needs_feed(x):
+    """Whether computing `x` needs a placeholder fed (one without a default)."""
+    seen, stack = set(), [x]
+    while stack:
+        t = stack.pop()
+        if id(t) in seen:
+            continue
+        seen.add(id(t))
+        if isinstance(t, Placeholder) and t.default is None:
+            return True
+        if t.owner is not None:
+            stack.extend(t.owner.inputs)
+    return False
+
+
+def _assign_now_or_later(variable, new_value):
+    """`variable.assign*`: sets the value now when `new_value` can be computed
+    without fed inputs (numbers, arrays, tensors of variables; tf.keras style,
+    e.g. a metric's state in `update_state`) and returns the variable; else
+    returns the `K.update` op, to pass to `K.function(updates=...)`."""
+    if isinstance(new_value, Tensor) and _needs_feed(new_value):
+        return update(variable, new_value)
+    if isinstance(new_value, Tensor):
+        new_value = eval(new_value)
+    value = np.asarray(new_value, dtype=variable.value.dtype)
+    if value.shape != variable.value.shape:
+        value = np.broadcast_to(value, variable.value.shape)
+    variable.value = np.array(value)
+    return variable
+
+
+def _variable_assign(self, value):
+    """Sets this variable to `value` (see `_assign_now_or_later`)."""
+    return _assign_now_or_later(self, value)
+
+
+def _variable_assign_add(self, delta):
+    """Adds `delta` to this variable (see `_assign_now_or_later`)."""
+    return _assign_now_or_later(self, self + delta)
+
+
+def _variable_assign_sub(self, delta):
+    """Subtracts `delta` from this variable (see `_assign_now_or_later`)."""
+    return _assign_now_or_later(self, self - delta)
+
+
+Variable.assign = _variable_assign
+Variable.assign_add = _variable_assign_add
+Variable.assign_sub = _variable_assign_sub
 
 
 class PrintTensor(ew.Unary):

@@ -22,12 +22,13 @@ def _rmatmul(self, other):
 
 
 def _getitem(self, index):
-    return shape.GetItem(index=shape.encode_index(index))(self)
+    encoded, bounds = shape.encode_index(index)
+    return shape.GetItem(index=encoded)(self, *bounds)
 
 
 def _install_operators():
     for name, op_class in [('add', ew.Add), ('sub', ew.Sub), ('mul', ew.Mul), ('truediv', ew.Div),
-                           ('pow', ew.Pow)]:
+                           ('pow', ew.Pow), ('floordiv', ew.FloorDiv), ('mod', ew.Mod)]:
         setattr(Tensor, '__%s__' % name, _binary(op_class))
         setattr(Tensor, '__r%s__' % name, _binary(op_class, reflected=True))
     for name, op_class in [('lt', ew.Less), ('le', ew.LessEqual), ('gt', ew.Greater), ('ge', ew.GreaterEqual)]:

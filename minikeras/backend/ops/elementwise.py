@@ -21,9 +21,16 @@ def constant(value, dtype=None, shape=None, name=None):
 
 def as_tensor(value, like=None):
     """Returns `value` as a Tensor; Python/numpy values take the dtype of `like`
-    (a Tensor) when they are plain scalars, so `x * 0.5` stays float32."""
+    (a Tensor) when they are plain scalars, so `x * 0.5` stays float32.
+
+    A list or tuple holding tensors is stacked along a new first axis (as
+    TensorFlow converts `[K.sum(a), K.sum(b)]`); Python floats and float lists
+    become floatx, numpy arrays keep their dtype.
+    """
     if isinstance(value, Tensor):
         return value
+    if isinstance(value, (list, tuple)) and _holds_tensor(value):
+        return _stack([as_tensor(v, like=like) for v in value])
     if like is not None and np.ndim(value) == 0 and not isinstance(value, np.ndarray):
         kind = like.dtype
         if isinstance(value, float) and np.dtype(kind).kind != 'f':
@@ -37,6 +44,17 @@ def as_tensor(value, like=None):
         from .. import common
         arr = arr.astype(like.dtype if like is not None and np.dtype(like.dtype).kind == 'f' else common.floatx())
     return Constant(arr)
+
+
+def _holds_tensor(values):
+    return any(isinstance(v, Tensor) or (isinstance(v, (list, tuple)) and _holds_tensor(v)) for v in values)
+
+
+def _stack(tensors):
+    from . import shape as shape_ops
+    dtype = result_dtype(*[t.dtype for t in tensors])
+    parts = [shape_ops.ExpandDims(axis=0)(t if t.dtype == dtype else Cast(dtype=dtype)(t)) for t in tensors]
+    return parts[0] if len(parts) == 1 else shape_ops.Concatenate(axis=0)(*parts)
 
 
 # Base classes ---------------------------------------------------------------------
@@ -428,6 +446,21 @@ class Minimum(Binary):
     def grad(self, inputs, outputs, gs):
         take_x = LessEqual()(*inputs)
         return [Masked()(gs[0], take_x), Masked()(gs[0], LogicalNot()(take_x))]
+
+
+class FloorDiv(Binary):
+    """`x // y` (numpy floor division); piecewise constant, so no gradient (as TensorFlow)."""
+    differentiable = False
+    ufunc = xp.floor_divide
+
+
+class Mod(Binary):
+    """`x % y` with the sign of `y` (numpy and Python semantics)."""
+    ufunc = xp.mod
+
+    def grad(self, inputs, outputs, gs):
+        x, y = inputs
+        return [gs[0], -(gs[0] * FloorDiv()(x, y))]
 
 
 # Comparisons and logic -------------------------------------------------------------

@@ -5,6 +5,7 @@ constant-folded, and have no gradient."""
 import numpy as np
 
 from ..graph.op import Op
+from .shape import known_value
 
 
 class RandomOp(Op):
@@ -25,8 +26,11 @@ class RandomOp(Op):
 
     def infer(self, *shape_tensor):
         if shape_tensor:
-            n = shape_tensor[0].shape[0]
-            return (None,) * n, self.dtype
+            dims = known_value(shape_tensor[0])
+            if dims is None:
+                raise ValueError('%s: the shape must be a 1-D int tensor of static length; got %r'
+                                 % (self.name, shape_tensor[0]))
+            return tuple(dims), self.dtype
         return tuple(self.shape), self.dtype
 
     def _shape(self, shape_tensor):

@@ -177,6 +177,8 @@ class Cumprod(Op):
 
 
 def reduce(op_class, x, axis=None, keepdims=False):
-    """Builds a reduction of `x` over `axis` (int, list or None for all)."""
+    """Builds a reduction of `x` over `axis` (int, list or None for all); `x`
+    may also be an array, a number or a list of tensors (stacked first)."""
+    x = ew.as_tensor(x)
     axes = normalize_axis(axis, len(x.shape), op_class.__name__)
     return op_class(axis=axes, keepdims=bool(keepdims))(x)

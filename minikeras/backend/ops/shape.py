@@ -4,7 +4,7 @@ used by the gradient walker."""
 import numpy as np
 
 from ..graph.op import Op, broadcast_shapes
-from ..graph.tensor import shape_str
+from ..graph.tensor import Constant, Tensor, shape_str
 from ..kernels import xp
 
 
@@ -46,10 +46,15 @@ class ReshapeDynamic(Op):
     """Reshape to a shape given as a 1-D integer tensor."""
 
     def infer(self, x, shape):
-        n = shape.shape[0]
+        n = shape.shape[0] if len(shape.shape) == 1 else None
         if n is None:
-            raise ValueError('ReshapeDynamic: the target shape tensor must have a static length')
-        return (None,) * n, x.dtype
+            raise ValueError('ReshapeDynamic: the target shape must be a 1-D tensor of static length; got %r'
+                             % (shape,))
+        target = known_value(shape)
+        if target.count(-1) == 1 and None not in target and None not in x.shape:
+            rest = _prod(d for d in target if d != -1)
+            target = [_prod(x.shape) // rest if d == -1 and rest else d for d in target]
+        return tuple(None if d is None or d < 0 else d for d in target), x.dtype
 
     def forward(self, x, shape):
         return x.reshape(tuple(int(d) for d in shape))
@@ -114,40 +119,76 @@ class Squeeze(Op):
 
 # Indexing ---------------------------------------------------------------------------
 def encode_index(index):
-    """Turns a Python index (ints, slices, None, Ellipsis) into a hashable tuple."""
+    """Turns a Python index into a hashable tuple and the list of tensors in it.
+
+    Ints, slices, None and Ellipsis are kept; a scalar integer tensor used as an
+    index or a slice bound (`w[:K.shape(x)[1]]`) becomes `('input', k)`, the
+    k-th extra input of `GetItem`.
+
+    Returns:
+        (encoded, tensors).
+    """
     if not isinstance(index, tuple):
         index = (index,)
+    tensors = []
+
+    def bound(value):
+        if value is None or isinstance(value, (int, np.integer)):
+            return None if value is None else int(value)
+        if isinstance(value, Tensor) and len(value.shape) == 0 and np.dtype(value.dtype).kind in 'iu':
+            tensors.append(value)
+            return ('input', len(tensors) - 1)
+        raise TypeError('Tensor indexing supports ints, slices (with int or scalar int tensor bounds), None '
+                        'and Ellipsis; got %r (use K.gather for tensor indices)' % (value,))
+
     out = []
     for item in index:
         if isinstance(item, slice):
-            out.append(('slice', item.start, item.stop, item.step))
+            out.append(('slice', bound(item.start), bound(item.stop), bound(item.step)))
         elif item is None or item is Ellipsis:
             out.append(item)
-        elif isinstance(item, (int, np.integer)):
-            out.append(int(item))
         else:
-            raise TypeError('Tensor indexing supports ints, slices, None and Ellipsis; got %r '
-                            '(use K.gather for tensor indices)' % (item,))
+            out.append(bound(item))
+    return tuple(out), tensors
+
+
+def _is_input_ref(item):
+    return isinstance(item, tuple) and item[0] == 'input'
+
+
+def decode_index(encoded, bounds=()):
+    """The Python index of `encoded`, with `('input', k)` replaced by `bounds[k]`
+    (ints, or None where unknown)."""
+    def value(item):
+        if _is_input_ref(item):
+            b = bounds[item[1]]
+            return None if b is None else int(b)
+        return item
+
+    out = []
+    for item in encoded:
+        if isinstance(item, tuple) and item[0] == 'slice':
+            out.append(slice(*[value(v) for v in item[1:]]))
+        else:
+            out.append(value(item))
     return tuple(out)
 
 
-def decode_index(encoded):
-    return tuple(slice(*item[1:]) if isinstance(item, tuple) else item for item in encoded)
-
-
 class GetItem(Op):
-    """Basic indexing `x[index]` (ints, slices, None, Ellipsis)."""
+    """Basic indexing `x[index]` (ints, slices, None, Ellipsis); scalar int
+    tensors in the index are the extra inputs `bounds`."""
 
-    def infer(self, x):
-        index = list(decode_index(self.index))
+    def infer(self, x, *bounds):
+        known = [known_value(b) for b in bounds]
+        index = list(self.index)
         n_real = sum(1 for i in index if i is not None and i is not Ellipsis)
         if n_real > len(x.shape):
             raise IndexError('GetItem: too many indices (%d) for a tensor of shape %s' % (n_real, shape_str(x.shape)))
         if Ellipsis in index:
             pos = index.index(Ellipsis)
-            index[pos:pos + 1] = [slice(None)] * (len(x.shape) - n_real)
+            index[pos:pos + 1] = [('slice', None, None, None)] * (len(x.shape) - n_real)
         else:
-            index += [slice(None)] * (len(x.shape) - n_real)
+            index += [('slice', None, None, None)] * (len(x.shape) - n_real)
         shape, axis = [], 0
         for item in index:
             if item is None:
@@ -155,36 +196,46 @@ class GetItem(Op):
                 continue
             dim = x.shape[axis]
             axis += 1
-            if isinstance(item, slice):
-                if dim is None:
+            if isinstance(item, tuple) and item[0] == 'slice':
+                parts = item[1:]
+                unknown = any(_is_input_ref(v) and known[v[1]] is None for v in parts)
+                if dim is None or unknown:
                     shape.append(None)
                 else:
-                    shape.append(len(range(*item.indices(dim))))
-            elif dim is not None and not -dim <= item < dim:
-                raise IndexError('GetItem: index %d is out of bounds for dimension of size %d' % (item, dim))
+                    shape.append(len(range(*decode_index((item,), known)[0].indices(dim))))
+            else:
+                i = decode_index((item,), known)[0]
+                if dim is not None and i is not None and not -dim <= i < dim:
+                    raise IndexError('GetItem: index %d is out of bounds for dimension of size %d' % (i, dim))
         return tuple(shape), x.dtype
 
-    def forward(self, x):
-        return x[decode_index(self.index)]
+    def forward(self, x, *bounds):
+        if bounds:
+            return x[decode_index(self.index, bounds)]
+        if self._decoded is None:
+            self._decoded = decode_index(self.index)
+        return x[self._decoded]
+
+    _decoded = None  # the Python index, decoded once when it holds no tensors
 
     def grad(self, inputs, outputs, gs):
-        return [GetItemGrad(index=self.index)(gs[0], inputs[0])]
+        return [GetItemGrad(index=self.index)(gs[0], *inputs)] + [None] * (len(inputs) - 1)
 
 
 class GetItemGrad(Op):
     """Scatters `g` into zeros shaped like `x` at `index` (the adjoint of GetItem)."""
     fresh_output = True
 
-    def infer(self, g, x):
+    def infer(self, g, x, *bounds):
         return x.shape, g.dtype
 
-    def forward(self, g, x):
+    def forward(self, g, x, *bounds):
         out = xp.zeros(x.shape, g.dtype)
-        out[decode_index(self.index)] = g
+        out[decode_index(self.index, bounds)] = g
         return out
 
     def grad(self, inputs, outputs, gs):
-        return [GetItem(index=self.index)(gs[0]), None]
+        return [GetItem(index=self.index)(gs[0], *inputs[2:])] + [None] * (len(inputs) - 1)
 
 
 class Concatenate(Op):
@@ -271,65 +322,73 @@ class Pad(Op):
 
 
 class Tile(Op):
+    """`np.tile(x, reps)`: `reps` is the static attribute, or (reps=None) a 1-D int
+    tensor input with one entry per axis of `x`."""
     fresh_output = True
-    def infer(self, x):
-        if len(self.reps) != len(x.shape):
-            raise ValueError('Tile: %d repetitions for a tensor of shape %s' % (len(self.reps), shape_str(x.shape)))
-        return tuple(None if d is None else d * r for d, r in zip(x.shape, self.reps)), x.dtype
 
-    def forward(self, x):
-        return xp.tile(x, self.reps)
+    def infer(self, x, *reps):
+        counts = self.reps if self.reps is not None else known_value(reps[0])
+        if counts is None or len(counts) != len(x.shape):
+            raise ValueError('Tile: %s repetitions for a tensor of shape %s'
+                             % ('?' if counts is None else len(counts), shape_str(x.shape)))
+        return tuple(None if d is None or r is None else d * r for d, r in zip(x.shape, counts)), x.dtype
+
+    def forward(self, x, *reps):
+        return xp.tile(x, self.reps if self.reps is not None else tuple(int(r) for r in reps[0]))
 
     def grad(self, inputs, outputs, gs):
-        return [TileGrad(reps=self.reps)(gs[0], inputs[0])]
+        return [TileGrad(reps=self.reps)(gs[0], *inputs)] + [None] * (len(inputs) - 1)
 
 
 class TileGrad(Op):
     """Sums the tiles of `g` back to the shape of `x`."""
     fresh_output = True
 
-    def infer(self, g, x):
+    def infer(self, g, x, *reps):
         return x.shape, g.dtype
 
-    def forward(self, g, x):
+    def forward(self, g, x, *reps):
+        counts = self.reps if self.reps is not None else tuple(int(r) for r in reps[0])
         split = []
-        for r, d in zip(self.reps, x.shape):
+        for r, d in zip(counts, x.shape):
             split += [r, d]
         return g.reshape(split).sum(axis=tuple(range(0, 2 * x.ndim, 2)))
 
     def grad(self, inputs, outputs, gs):
-        return [Tile(reps=self.reps)(gs[0]), None]
+        return [Tile(reps=self.reps)(gs[0], *inputs[2:])] + [None] * (len(inputs) - 1)
 
 
 class RepeatElements(Op):
-    """`np.repeat(x, rep, axis)`: each element repeated `rep` times along `axis`."""
+    """`np.repeat(x, rep, axis)`: each element repeated `rep` times along `axis`;
+    `rep` is the attribute, or (rep=None) a scalar int tensor input."""
     fresh_output = True
 
-    def infer(self, x):
+    def infer(self, x, *rep):
+        count = self.rep if self.rep is not None else known_value(rep[0])
         shape = list(x.shape)
-        if shape[self.axis] is not None:
-            shape[self.axis] *= self.rep
+        shape[self.axis] = None if shape[self.axis] is None or count is None else shape[self.axis] * count
         return tuple(shape), x.dtype
 
-    def forward(self, x):
-        return xp.repeat(x, self.rep, axis=self.axis)
+    def forward(self, x, *rep):
+        return xp.repeat(x, self.rep if self.rep is not None else int(rep[0]), axis=self.axis)
 
     def grad(self, inputs, outputs, gs):
-        return [RepeatElementsGrad(rep=self.rep, axis=self.axis)(gs[0], inputs[0])]
+        return [RepeatElementsGrad(rep=self.rep, axis=self.axis)(gs[0], *inputs)] + [None] * (len(inputs) - 1)
 
 
 class RepeatElementsGrad(Op):
     fresh_output = True
-    def infer(self, g, x):
+
+    def infer(self, g, x, *rep):
         return x.shape, g.dtype
 
-    def forward(self, g, x):
+    def forward(self, g, x, *rep):
         shape = list(x.shape)
-        shape.insert(self.axis + 1, self.rep)
+        shape.insert(self.axis + 1, self.rep if self.rep is not None else int(rep[0]))
         return g.reshape(shape).sum(axis=self.axis + 1)
 
     def grad(self, inputs, outputs, gs):
-        return [RepeatElements(rep=self.rep, axis=self.axis)(gs[0]), None]
+        return [RepeatElements(rep=self.rep, axis=self.axis)(gs[0], *inputs[2:])] + [None] * (len(inputs) - 1)
 
 
 class Gather(Op):
@@ -402,6 +461,36 @@ class OneHot(Op):
         return (indices[..., None] == xp.arange(self.num_classes)).astype(self.dtype)
 
 
+class Arange(Op):
+    """`np.arange(start, stop, step)` of scalar tensors, as `dtype`."""
+    fresh_output = True
+    differentiable = False
+
+    def infer(self, start, stop, step):
+        values = [known_value(t) for t in (start, stop, step)]
+        if None in values or values[2] == 0:
+            return (None,), self.dtype
+        return (len(range(*values)),), self.dtype
+
+    def forward(self, start, stop, step):
+        return xp.arange(start, stop, step).astype(self.dtype)
+
+
+class Fill(Op):
+    """A tensor of `shape` filled with `value` (`K.zeros`/`K.ones` of a run-time
+    shape): `shape` is the static attribute, or (shape=None) a 1-D int tensor input."""
+    fresh_output = True
+    differentiable = False
+
+    def infer(self, *shape):
+        dims = self.shape if self.shape is not None else known_value(shape[0])
+        return tuple(None if d is None else d for d in dims), self.dtype
+
+    def forward(self, *shape):
+        dims = self.shape if self.shape is not None else tuple(int(d) for d in shape[0])
+        return xp.full(dims, self.value, dtype=self.dtype)
+
+
 class Shape(Op):
     """The run-time shape of `x` as an int32 vector."""
     differentiable = False
@@ -448,3 +537,85 @@ class BroadcastLike(Op):
 
 def unbroadcast(g, x):
     return Unbroadcast()(g, x)
+
+
+# What is known of shape arithmetic at graph-build time ---------------------------------
+_ARITHMETIC = {'Add': lambda a, b: a + b, 'Sub': lambda a, b: a - b, 'Mul': lambda a, b: a * b,
+               'FloorDiv': lambda a, b: a // b, 'Mod': lambda a, b: a % b,
+               'Maximum': max, 'Minimum': min}
+
+
+def known_value(t):
+    """The part of a small integer tensor (a shape, a dimension, a bound) known
+    before run time, so ops fed `K.shape`-derived values keep static dims.
+
+    Follows constants, `Shape` (of a tensor with known dims), indexing,
+    concatenation, reshapes, casts, products/sums and + - * // % between them.
+
+    Returns:
+        For a scalar tensor: an int, or None when unknown. For a 1-D tensor of
+        static length n: a list of n ints or None. Otherwise None.
+    """
+    value = _known(t)
+    ndim = len(t.shape)
+    if ndim == 0:
+        if isinstance(value, list):
+            value = value[0] if len(value) == 1 else None
+        return None if value is None else int(value)
+    if ndim != 1 or t.shape[0] is None:
+        return None
+    if not isinstance(value, list):
+        value = [value] if value is not None and t.shape[0] == 1 else [None] * t.shape[0]
+    if len(value) != t.shape[0]:
+        return [None] * t.shape[0]
+    return [None if v is None else int(v) for v in value]
+
+
+def _known(t):
+    ndim = len(t.shape)
+    unknown = None if ndim != 1 or t.shape[0] is None else [None] * t.shape[0]
+    if ndim > 1 or np.dtype(t.dtype).kind not in 'iu':
+        return None
+    if t.owner is None:
+        return np.asarray(t.value).tolist() if isinstance(t, Constant) else unknown
+    op, inputs = t.owner.op, t.owner.inputs
+    name = op.name
+    if name == 'Shape':
+        return list(inputs[0].shape)
+    if name in ('Cast', 'StopGradient'):
+        return known_value(inputs[0])
+    if name in ('Reshape', 'ExpandDims', 'Squeeze', 'ReshapeLike', 'ReshapeDynamic'):
+        return known_value(inputs[0])
+    if name == 'GetItem' and len(inputs) == 1:
+        value = known_value(inputs[0])
+        if not isinstance(value, list):
+            return unknown if ndim else None
+        index = decode_index(op.index)
+        if len(index) != 1 or index[0] is None or index[0] is Ellipsis:
+            return unknown if ndim else None
+        try:
+            return value[index[0]]
+        except IndexError:
+            return unknown if ndim else None
+    if name == 'Concatenate' and ndim == 1:
+        parts = [known_value(x) for x in inputs]
+        if any(not isinstance(p, list) for p in parts):
+            return unknown
+        return [v for p in parts for v in p]
+    if name in ('Prod', 'Sum') and ndim == 0 and len(inputs[0].shape) == 1:
+        value = known_value(inputs[0])
+        if not isinstance(value, list) or None in value:
+            return None
+        return int(_prod(value)) if name == 'Prod' else int(sum(value))
+    if name in _ARITHMETIC:
+        a, b = known_value(inputs[0]), known_value(inputs[1])
+        if ndim == 0:
+            return None if a is None or b is None else _ARITHMETIC[name](a, b)
+        if not isinstance(a, list):
+            a = [a] * len(unknown) if unknown is not None else None
+        if not isinstance(b, list):
+            b = [b] * len(unknown) if unknown is not None else None
+        if a is None or b is None or len(a) != len(b):
+            return unknown
+        return [None if u is None or v is None else _ARITHMETIC[name](u, v) for u, v in zip(a, b)]
+    return unknown if ndim else None
