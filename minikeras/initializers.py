@@ -300,8 +300,16 @@ class Orthogonal(Initializer):
 
 
 class Identity(Initializer):
-    """`gain` times the identity matrix (2-D weights only; a rectangular shape
-    gets ones on the main diagonal, as tf_keras)."""
+    """`gain` times the identity matrix, for 2-D weights only.
+
+    A rectangular shape whose long side is a multiple of the short one gets
+    identity blocks side by side along the long side, as in Keras 2.2: an RNN
+    recurrent kernel `(units, n_gates * units)` is one identity per gate.
+
+    Raises:
+        ValueError: a shape that is not 2-D, or whose long side is not a
+            multiple of its short side.
+    """
 
     def __init__(self, gain=1.):
         self.gain = gain
@@ -311,7 +319,13 @@ class Identity(Initializer):
         if len(shape) != 2:
             raise ValueError('The Identity initializer can only be used for 2D matrices, got shape %r'
                              % (shape,))
-        return _to_constant(self.gain * np.eye(shape[0], shape[1]), dtype)
+        rows, cols = shape
+        if min(shape) == 0 or max(shape) % min(shape):
+            raise ValueError('The Identity initializer needs the long side of the matrix to be a multiple of '
+                             'the short side, got shape %r' % (shape,))
+        n = min(shape)
+        value = np.tile(np.eye(n), (rows // n, cols // n))
+        return _to_constant(self.gain * value, dtype)
 
     def get_config(self):
         return {'gain': self.gain}
