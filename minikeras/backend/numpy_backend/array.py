@@ -33,7 +33,9 @@ def reshape(x, shape):
     if isinstance(shape, Tensor):
         return shape_ops.ReshapeDynamic()(x, shape)
     if any(isinstance(d, Tensor) for d in shape):
-        return shape_ops.ReshapeDynamic()(x, shape_tensor(shape))
+        # Plain ints among the dims stay known statically.
+        static = tuple(None if isinstance(d, Tensor) or d is None or int(d) == -1 else int(d) for d in shape)
+        return shape_ops.ReshapeDynamic(static=static)(x, shape_tensor(shape))
     shape = tuple(-1 if d is None else int(d) for d in shape)
     if shape.count(-1) > 1:
         known = ew.as_tensor(np.asarray(shape, 'int32'))

@@ -43,13 +43,15 @@ class Reshape(Op):
 
 
 class ReshapeDynamic(Op):
-    """Reshape to a shape given as a 1-D integer tensor."""
+    """Reshape to a shape given as a 1-D integer tensor; the optional `static`
+    attribute gives the dims known when the graph is built (None elsewhere)."""
 
     def infer(self, x, shape):
         n = shape.shape[0]
         if n is None:
             raise ValueError('ReshapeDynamic: the target shape tensor must have a static length')
-        return (None,) * n, x.dtype
+        static = self.attrs.get('static')
+        return (tuple(static) if static is not None else (None,) * n), x.dtype
 
     def forward(self, x, shape):
         return x.reshape(tuple(int(d) for d in shape))
