@@ -29,6 +29,12 @@ def _dedup(items):
     return result
 
 
+def _new_items(items, present):
+    """The entries of `items` not already in `present` (by identity)."""
+    ids = set(id(x) for x in present)
+    return [x for x in items if id(x) not in ids]
+
+
 class Network(Layer):
     """A graph of layers with inputs and outputs (the base of `Model`).
 
@@ -352,7 +358,8 @@ class Network(Layer):
                 losses += layer.get_losses_for(node.input_tensors)
             losses += layer.get_losses_for(None)
         losses += self.get_losses_for(None)
-        return _dedup(losses)
+        # Python numbers given to `add_loss` all count (Keras 2.2 dedups tensors only).
+        return _dedup([x for x in losses if K.is_tensor(x)]) + [x for x in losses if not K.is_tensor(x)]
 
     @property
     def input_spec(self):
@@ -437,6 +444,9 @@ class Network(Layer):
                 outputs = to_list(layer(unpack_singleton(computed), **kwargs))
                 self.add_update(layer.get_updates_for(computed), inputs)
                 self.add_loss(layer.get_losses_for(computed), inputs)
+                # Unconditional ones (weight regularizers) stay the network's when it is nested.
+                self.add_update(_new_items(layer.get_updates_for(None), self.get_updates_for(None)), None)
+                self.add_loss(_new_items(layer.get_losses_for(None), self.get_losses_for(None)), None)
                 for x, y in zip(node.output_tensors, outputs):
                     tensor_map[id(x)] = y
         output_tensors = [tensor_map[id(x)] for x in self.outputs]
