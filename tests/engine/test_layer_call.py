@@ -1,5 +1,8 @@
 """Layer-call semantics of `Layer.__call__` (Keras 2.2): output unpacking and mask bookkeeping."""
+import warnings
+
 import numpy as np
+import pytest
 
 from minikeras import backend as K
 from minikeras import layers
@@ -69,3 +72,27 @@ def test_single_mask_is_repeated_for_every_output():
     node = a._keras_history[0]._inbound_nodes[0]
     assert len(node.output_masks) == 2
     assert node.output_masks[0] is node.output_masks[1] is not None
+
+
+class _Scaled(Layer):
+    """Multiplies by a call argument (a tensor argument is not JSON-serializable)."""
+
+    def call(self, inputs, scale=1.):
+        return inputs * scale
+
+
+def test_non_serializable_call_arguments_warn_in_get_config():
+    x = layers.Input((2,))
+    model = Model(x, _Scaled(name='scaled')(x, scale=K.constant(3.)))
+    np.testing.assert_allclose(model.predict(np.ones((1, 2))), [[3., 3.]])
+    with pytest.warns(UserWarning, match='scaled was passed non-serializable keyword arguments'):
+        config = model.get_config()
+    node = [layer for layer in config['layers'] if layer['name'] == 'scaled'][0]['inbound_nodes'][0]
+    assert node[0][3] == {}
+    # JSON-serializable arguments are kept, without a warning.
+    model = Model(x, _Scaled(name='plain')(x, scale=2.))
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        config = model.get_config()
+    node = [layer for layer in config['layers'] if layer['name'] == 'plain'][0]['inbound_nodes'][0]
+    assert node[0][3] == {'scale': 2.}
