@@ -106,14 +106,13 @@ class Wrapper(Layer):
         return cls(layer, **config)
 
 
-def _merge_time(x, start):
-    """`x` with its axes 0 .. `start`-1 merged into one: `(d0, ..., d_start-1, rest...)` -> `(-1, rest...)`.
-
-    Unknown trailing dims are read from the run-time shape."""
-    rest = K.int_shape(x)[start:]
+def _merge_time(x):
+    """`x` of shape `(batch, time, rest...)` as `(batch * time, rest...)`; unknown dims of `rest` are
+    read from the run-time shape."""
+    rest = K.int_shape(x)[2:]
     if any(d is None for d in rest):
         dyn = K.shape(x)
-        return K.reshape(x, [-1] + [dyn[start + i] if d is None else d for i, d in enumerate(rest)])
+        return K.reshape(x, [-1] + [dyn[2 + i] if d is None else d for i, d in enumerate(rest)])
     return K.reshape(x, (-1,) + tuple(rest))
 
 
@@ -181,10 +180,10 @@ class TimeDistributed(Wrapper):
         kwargs = {}
         if has_arg(self.layer.call, 'training'):
             kwargs['training'] = training
-        merged = _merge_time(inputs, 2)
+        merged = _merge_time(inputs)
         self._input_map[object_list_uid(inputs)] = merged
         if has_arg(self.layer.call, 'mask') and mask is not None:
-            kwargs['mask'] = _merge_time(mask, 2)
+            kwargs['mask'] = _merge_time(mask)
         y = self.layer.call(merged, **kwargs)
         uses_lp = getattr(y, '_uses_learning_phase', False)
         y = _split_time(y, inputs)
@@ -193,12 +192,14 @@ class TimeDistributed(Wrapper):
         return y
 
     def compute_mask(self, inputs, mask=None):
-        inner_mask = _merge_time(mask, 2) if mask is not None else None
+        inner_mask = _merge_time(mask) if mask is not None else None
         output_mask = None
+        # A wrapped layer that does not take masks is not given one (its output
+        # mask is then the reduced input mask), but may still make one.
         if getattr(self.layer, 'supports_masking', False) or inner_mask is None:
             inner_inputs = self._input_map.get(object_list_uid(inputs))
             if inner_inputs is None:
-                inner_inputs = _merge_time(inputs, 2)
+                inner_inputs = _merge_time(inputs)
             output_mask = self.layer.compute_mask(inner_inputs, inner_mask)
         if output_mask is not None:
             return _split_time(output_mask, inputs)

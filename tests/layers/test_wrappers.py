@@ -218,6 +218,16 @@ def test_time_distributed_masking_layer_mask_is_reduced_per_step():
     masks.append(model.layers[1].compute_mask(model.layers[1].input, masks[-1]))
     for value in K.function([model.input], masks)([data]):
         np.testing.assert_array_equal(value, np.any(data, axis=-1))
+    # A wrapped layer that takes no mask (Flatten) passes the input mask on, reduced per step.
+    x = Input((3, 2, 4))
+    masked = L.Masking(0.)(x)
+    flat = TimeDistributed(L.Flatten())
+    flat(masked)
+    images = np.random.RandomState(2).randint(1, 5, size=(2, 3, 2, 4)).astype('float32')
+    images[0, 1] = 0.
+    images[1, 2, 0] = 0.
+    mask = K.function([x], [flat.output_mask])([images])[0]
+    np.testing.assert_array_equal(mask, [[True, False, True], [True, True, True]])
 
 
 def test_time_distributed_batch_norm_updates_and_trainable():
