@@ -300,15 +300,10 @@ class Orthogonal(Initializer):
 
 
 class Identity(Initializer):
-    """`gain` times the identity matrix, for 2-D weights only.
+    """`gain` times the identity matrix (2-D weights only).
 
-    A rectangular shape whose long side is a multiple of the short one gets
-    identity blocks side by side along the long side, as in Keras 2.2: an RNN
-    recurrent kernel `(units, n_gates * units)` is one identity per gate.
-
-    Raises:
-        ValueError: a shape that is not 2-D, or whose long side is not a
-            multiple of its short side.
+    A rectangular shape whose long side is a multiple of the short side gets
+    identity blocks stacked along the long side, as in Keras 2.2.4.
     """
 
     def __init__(self, gain=1.):
@@ -319,13 +314,13 @@ class Identity(Initializer):
         if len(shape) != 2:
             raise ValueError('The Identity initializer can only be used for 2D matrices, got shape %r'
                              % (shape,))
-        rows, cols = shape
-        if min(shape) == 0 or max(shape) % min(shape):
-            raise ValueError('The Identity initializer needs the long side of the matrix to be a multiple of '
-                             'the short side, got shape %r' % (shape,))
-        n = min(shape)
-        value = np.tile(np.eye(n), (rows // n, cols // n))
-        return _to_constant(self.gain * value, dtype)
+        short, long_ = min(shape), max(shape)
+        if short == 0 or long_ % short:
+            raise ValueError('The Identity initializer needs the long side of shape %r to be a multiple of the '
+                             'short side' % (shape,))
+        blocks = [np.eye(short)] * (long_ // short)
+        matrix = np.concatenate(blocks, axis=0 if shape[0] >= shape[1] else 1)
+        return _to_constant(self.gain * matrix, dtype)
 
     def get_config(self):
         return {'gain': self.gain}

@@ -105,13 +105,13 @@ def test_orthogonal(shape):
 
 def test_identity():
     np.testing.assert_array_equal(_value(initializers.Identity(gain=3.), (3, 3)), 3. * np.eye(3))
-    # Keras 2.2: a rectangle whose long side is a multiple of the short one tiles identities along it.
+    # Rectangular: identity blocks along the long side (Keras 2.2.4); the sides must divide.
     np.testing.assert_array_equal(_value(initializers.get('identity'), (2, 4)), np.hstack([np.eye(2)] * 2))
-    np.testing.assert_array_equal(_value(initializers.Identity(2.), (6, 3)), 2. * np.vstack([np.eye(3)] * 2))
+    np.testing.assert_array_equal(_value(initializers.get('identity'), (6, 3)), np.vstack([np.eye(3)] * 2))
+    with pytest.raises(ValueError, match='multiple'):
+        initializers.Identity()((3, 5))
     with pytest.raises(ValueError, match='2D'):
         initializers.Identity()((2, 2, 2))
-    with pytest.raises(ValueError, match='multiple'):
-        initializers.Identity()((3, 8))
 
 
 def test_usable_as_variable_value():

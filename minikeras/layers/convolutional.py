@@ -13,8 +13,6 @@ Every layer takes `data_format` ('channels_last': `(batch, *spatial, channels)`,
 `get_config()` follow Keras 2.2. Configs written by tf_keras are accepted: the
 keys `groups` (must be 1) and, for separable convolutions, the unused
 `kernel_initializer`/`kernel_regularizer`/`kernel_constraint` are ignored.
-As in Keras 2.2, the pooling layers (`MaxPooling1D/2D/3D`,
-`AveragePooling1D/2D/3D`) are importable from this module too.
 
 The Keras aliases are provided: `Convolution1D/2D/3D`,
 `SeparableConvolution1D/2D`, `Conv2DTranspose` as `Deconvolution2D`/`Deconv2D`
@@ -27,8 +25,6 @@ from ..engine.base_layer import InputSpec, Layer
 from ..utils import conv_utils
 from .convolutional_spatial import (Cropping1D, Cropping2D, Cropping3D, UpSampling1D, UpSampling2D,  # noqa: F401
                                     UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
-from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, MaxPooling1D,  # noqa: F401
-                      MaxPooling2D, MaxPooling3D)
 
 
 def _pop_tf_keras_keys(kwargs, layer_name, extra=()):

@@ -141,10 +141,3 @@ def test_too_small_input_names_layer():
     with pytest.raises(ValueError, match='pool_small'):
         layers.MaxPooling2D(3, name='pool_small')(layers.Input((2, 2, 1)))
 
-
-def test_pooling_layers_importable_from_convolutional():
-    # Keras 2.2 code imports them as keras.layers.convolutional.MaxPooling2D etc.
-    from minikeras.layers import convolutional, pooling
-    for name in ('MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D',
-                 'AveragePooling1D', 'AveragePooling2D', 'AveragePooling3D'):
-        assert getattr(convolutional, name) is getattr(pooling, name)
