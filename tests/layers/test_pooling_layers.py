@@ -140,4 +140,3 @@ def test_argument_errors(make, match):
 def test_too_small_input_names_layer():
     with pytest.raises(ValueError, match='pool_small'):
         layers.MaxPooling2D(3, name='pool_small')(layers.Input((2, 2, 1)))
-
