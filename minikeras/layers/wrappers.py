@@ -38,11 +38,11 @@ class Wrapper(Layer):
         layer = _as_layer(layer)
         if not isinstance(layer, Layer):
             raise ValueError('%s: `layer` must be a Layer instance, got %r' % (type(self).__name__, layer))
+        kwargs.setdefault('trainable', layer.trainable)
         self.layer = layer
+        # Keras 2 attribute: wrapper inputs -> inner-layer inputs (third-party wrappers read it)
         self._input_map = {}
-        trainable = kwargs.pop('trainable', layer.trainable)
         Layer.__init__(self, **kwargs)
-        self.trainable = trainable
 
     @property
     def trainable(self):
