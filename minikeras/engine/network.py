@@ -30,12 +30,6 @@ def _dedup(items):
     return result
 
 
-def _new_items(items, present):
-    """The entries of `items` not already in `present` (by identity)."""
-    ids = set(id(x) for x in present)
-    return [x for x in items if id(x) not in ids]
-
-
 class Network(Layer):
     """A graph of layers with inputs and outputs (the base of `Model`).
 
@@ -443,11 +437,11 @@ class Network(Layer):
                 kwargs = dict(node.arguments or {})
                 kwargs.pop('mask', None)
                 outputs = to_list(layer(unpack_singleton(computed), **kwargs))
+                # Conditional (activity) and unconditional (weight) losses and updates, as Keras 2.2 tracks them.
                 self.add_update(layer.get_updates_for(computed), inputs)
+                self.add_update(layer.get_updates_for(None), None)
                 self.add_loss(layer.get_losses_for(computed), inputs)
-                # Unconditional ones (weight regularizers) stay the network's when it is nested.
-                self.add_update(_new_items(layer.get_updates_for(None), self.get_updates_for(None)), None)
-                self.add_loss(_new_items(layer.get_losses_for(None), self.get_losses_for(None)), None)
+                self.add_loss(layer.get_losses_for(None), None)
                 for x, y in zip(node.output_tensors, outputs):
                     tensor_map[id(x)] = y
         output_tensors = [tensor_map[id(x)] for x in self.outputs]
