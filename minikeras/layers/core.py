@@ -334,20 +334,6 @@ class RepeatVector(Layer):
         return dict(list(base.items()) + list(config.items()))
 
 
-def _function_config(fn):
-    """`(value, type)` saving a Lambda's function: `(name, 'function')` for a function that can be
-    found again by name (through `custom_objects`), else `(bytecode, 'lambda')`.
-
-    Lambdas and functions defined inside another function have no importable
-    name, so only their bytecode lets them round-trip (as Keras 2.2 does for
-    every Python function); loading bytecode from a file needs `safe_mode=False`.
-    """
-    if isinstance(fn, python_types.FunctionType) and \
-            (fn.__name__ == '<lambda>' or '<locals>' in getattr(fn, '__qualname__', '')):
-        return func_dump(fn), 'lambda'
-    return fn.__name__, 'function'
-
-
 class Lambda(Layer):
     """Wraps an expression `function(inputs, **arguments)` as a layer.
 
@@ -419,9 +405,15 @@ class Lambda(Layer):
         return self.mask
 
     def get_config(self):
-        function, function_type = _function_config(self.function)
-        if callable(self._output_shape):
-            output_shape, output_shape_type = _function_config(self._output_shape)
+        if isinstance(self.function, python_types.LambdaType) and self.function.__name__ == '<lambda>':
+            function, function_type = func_dump(self.function), 'lambda'
+        else:
+            function, function_type = self.function.__name__, 'function'
+        if isinstance(self._output_shape, python_types.LambdaType) and \
+                self._output_shape.__name__ == '<lambda>':
+            output_shape, output_shape_type = func_dump(self._output_shape), 'lambda'
+        elif callable(self._output_shape):
+            output_shape, output_shape_type = self._output_shape.__name__, 'function'
         else:
             output_shape, output_shape_type = self._output_shape, 'raw'
         config = {'function': function, 'function_type': function_type, 'output_shape': output_shape,
