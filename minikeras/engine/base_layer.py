@@ -415,8 +415,11 @@ class Layer(object):
         # Outputs that are inputs (identity layers) are copied, so the new
         # history does not overwrite the input's.
         input_ids = set(id(x) for x in inputs_ls)
-        output_ls = [K.identity(x) if id(x) in input_ids else x for x in to_list(output)]
-        output = output_ls[0] if not isinstance(output, (list, tuple)) else output_ls
+        output_ls = [K.identity(x) if id(x) in input_ids else x for x in to_list(output, allow_tuple=True)]
+        # A one-element list is the tensor itself, as in Keras 2.2.
+        output = unpack_singleton(output_ls)
+        if len(output_ls) > 1 and not isinstance(output_mask, (list, tuple)):
+            output_mask = [output_mask] * len(output_ls)
 
         input_shape = unpack_singleton([K.int_shape(x) for x in inputs_ls])
         output_shape = self.compute_output_shape(input_shape)

@@ -7,6 +7,7 @@ weights), serialised with `get_config`/`to_json` and rebuilt with
 `from_config`.
 """
 import json
+import warnings
 
 import numpy as np
 
@@ -574,6 +575,9 @@ class Network(Layer):
                         json.dumps(node.arguments)
                         kwargs = node.arguments
                     except TypeError:
+                        warnings.warn('Layer %s was passed non-serializable keyword arguments: %s. They will not '
+                                      'be included in the serialized model (and thus will be missing at '
+                                      'deserialization time).' % (layer.name, node.arguments), UserWarning)
                         kwargs = {}
                 if node.inbound_layers:
                     inbound.append([[inbound_layer.name, conversion.get(_node_key(inbound_layer, node_index), 0),

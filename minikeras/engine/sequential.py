@@ -47,6 +47,13 @@ class Sequential(Model):
             return self._layers[1:]
         return list(self._layers)
 
+    @property
+    def model(self):
+        """The model itself, with Keras 2.2's deprecation `UserWarning` (Keras 1 code reads `.model`)."""
+        warnings.warn('`Sequential.model` is deprecated. `Sequential` is a subclass of `Model`: use your '
+                      '`Sequential` instance directly.', UserWarning)
+        return self
+
     def add(self, layer):
         """Appends a layer (and connects it when the model already has an input).
 

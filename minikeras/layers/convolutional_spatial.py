@@ -271,9 +271,11 @@ class _Cropping(_EdgeLayer):
         spatial = []
         for axis, (n, (a, b)) in enumerate(zip(conv_utils.spatial_dims(input_shape, self.data_format, self.rank),
                                                self._pairs())):
-            if n is not None and a + b >= n:
-                raise ValueError('%s (%s): cropping %s removes all %d entries of spatial axis %d (input shape %s)'
-                                 % (type(self).__name__, self.name, self.cropping, n, axis, input_shape))
+            # Cropping everything leaves an empty axis, as in Keras 2.2; more is an error.
+            if n is not None and a + b > n:
+                raise ValueError('%s (%s): cropping %s removes more than the %d entries of spatial axis %d '
+                                 '(input shape %s)' % (type(self).__name__, self.name, self.cropping, n, axis,
+                                                       input_shape))
             spatial.append(None if n is None else n - a - b)
         return self._output_shape(input_shape, spatial)
 

@@ -11,6 +11,8 @@ part runs per step. Dropout masks are drawn once per call (outside the scan)
 and reused at every step, as in Keras 2.2. Results are those of Keras 2.2's
 cells.
 """
+import warnings
+
 import numpy as np
 
 from .. import backend as K
@@ -383,10 +385,9 @@ class RNN(Layer):
         return list(cell_losses) + list(self._losses)
 
     def get_losses_for(self, inputs=None):
-        # Weight regularization losses of the cell are unconditional.
         own = Layer.get_losses_for(self, inputs)
-        if inputs is None and isinstance(self.cell, Layer):
-            return list(self.cell.get_losses_for(None)) + own
+        if isinstance(self.cell, Layer):
+            return list(self.cell.get_losses_for(inputs)) + own
         return own
 
     def get_config(self):
@@ -451,9 +452,6 @@ class _CellLayer(RNN):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        if config.get('implementation') == 0:
-            config['implementation'] = 1
         return cls(**config)
 
 
@@ -466,6 +464,9 @@ class SimpleRNN(_CellLayer):
             dropout, recurrent_dropout: see `SimpleRNNCell`.
         activity_regularizer: regularizer of the layer output.
         return_sequences, return_state, go_backwards, stateful, unroll: see `RNN`.
+        implementation: accepted and ignored with a `UserWarning`, as in Keras
+            2.2 (SimpleRNN has a single implementation; the argument is not
+            part of the config).
 
     Example::
 
@@ -478,6 +479,10 @@ class SimpleRNN(_CellLayer):
                  kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.,
                  recurrent_dropout=0., return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, **kwargs):
+        if 'implementation' in kwargs:
+            kwargs.pop('implementation')
+            warnings.warn('The `implementation` argument in `SimpleRNN` has been deprecated (it has no effect). '
+                          'Please remove it from your layer call.', UserWarning)
         cell = SimpleRNNCell(units, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
                              recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
                              kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,

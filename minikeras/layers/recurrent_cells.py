@@ -9,6 +9,8 @@ states)`. `_prepare`/`_release` draw the dropout masks once per call (outside
 the scan) and drop them afterwards, as in Keras 2.2. Results are those of
 Keras 2.2's cells.
 """
+import warnings
+
 import numpy as np
 
 from .. import activations
@@ -61,6 +63,21 @@ def _dropout_masks(ones, rate, training, count):
     def dropped():
         return K.dropout(ones, rate)
     return [K.in_train_phase(dropped, ones, training=training) for _ in range(count)]
+
+
+def _check_implementation(owner, implementation):
+    """`implementation` as 1 or 2; Keras 1's 0 means 1, with Keras 2.2's deprecation warning.
+
+    Raises:
+        ValueError: any other value.
+    """
+    if implementation == 0:
+        warnings.warn('%s: `implementation=0` has been deprecated, and now defaults to `implementation=1`. '
+                      'Please update your layer call.' % owner, UserWarning)
+        return 1
+    if implementation not in (1, 2):
+        raise ValueError('%s: `implementation` must be 1 or 2, got %r' % (owner, implementation))
+    return int(implementation)
 
 
 def _uses_lp(*tensors):
@@ -304,9 +321,7 @@ class GRUCell(_RecurrentCell):
                          kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
                          recurrent_constraint, bias_constraint)
         self.recurrent_activation = activations.get(recurrent_activation)
-        if implementation not in (0, 1, 2):
-            raise ValueError('GRUCell: `implementation` must be 1 or 2, got %r' % (implementation,))
-        self.implementation = int(implementation)
+        self.implementation = _check_implementation('GRUCell', implementation)
         self.reset_after = bool(reset_after)
         self.state_size = self.units
         self.output_size = self.units
@@ -415,9 +430,7 @@ class LSTMCell(_RecurrentCell):
                          recurrent_constraint, bias_constraint)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
-        if implementation not in (0, 1, 2):
-            raise ValueError('LSTMCell: `implementation` must be 1 or 2, got %r' % (implementation,))
-        self.implementation = int(implementation)
+        self.implementation = _check_implementation('LSTMCell', implementation)
         self.state_size = (self.units, self.units)
         self.output_size = self.units
 
@@ -528,6 +541,10 @@ class StackedRNNCells(Layer):
     Args:
         cells: list of cells (layers with `state_size` and
             `call(inputs, states)`).
+        reverse_state_order: order the flat state list from the last cell to
+            the first (Keras 2.1's order, deprecated in Keras 2.2: a
+            `UserWarning` says so); by default the states are the first
+            cell's, then the second's, and so on.
 
     Example::
 
@@ -535,20 +552,28 @@ class StackedRNNCells(Layer):
         x = RNN(StackedRNNCells(cells))(inputs)
     """
 
-    def __init__(self, cells, **kwargs):
+    def __init__(self, cells, reverse_state_order=False, **kwargs):
         for cell in cells:
             if not hasattr(cell, 'call'):
                 raise ValueError('StackedRNNCells: every cell needs a `call` method; got %r' % (cell,))
             if not hasattr(cell, 'state_size'):
                 raise ValueError('StackedRNNCells: every cell needs a `state_size` attribute; got %r' % (cell,))
         self.cells = list(cells)
+        self.reverse_state_order = bool(reverse_state_order)
+        if self.reverse_state_order:
+            warnings.warn('`reverse_state_order=True` in `StackedRNNCells` is deprecated: the states are '
+                          'then ordered from the last cell to the first. Write code that works with the '
+                          'natural order (first cell first) if it relies on the RNN states, e.g. '
+                          '`RNN(return_state=True)`.', UserWarning)
         Layer.__init__(self, **kwargs)
+
+    def _cells_in_state_order(self):
+        return self.cells[::-1] if self.reverse_state_order else self.cells
 
     @property
     def state_size(self):
-        # States are ordered cell by cell (Keras 2.2 with its reverse_state_order off).
         sizes = []
-        for cell in self.cells:
+        for cell in self._cells_in_state_order():
             sizes += _state_sizes(cell)
         return tuple(sizes)
 
@@ -557,15 +582,16 @@ class StackedRNNCells(Layer):
         return _output_size(self.cells[-1])
 
     def _split_states(self, states):
+        """The flat state list as one list per cell, in cell order."""
         nested, k = [], 0
-        for cell in self.cells:
+        for cell in self._cells_in_state_order():
             n = len(_state_sizes(cell))
             nested.append(list(states[k:k + n]))
             k += n
-        return nested
+        return nested[::-1] if self.reverse_state_order else nested
 
     def call(self, inputs, states, constants=None, **kwargs):
-        new_states = []
+        new_nested = []
         for cell, cell_states in zip(self.cells, self._split_states(states)):
             cell_kwargs = {}
             if has_arg(cell.call, 'training') and 'training' in kwargs:
@@ -573,7 +599,10 @@ class StackedRNNCells(Layer):
             if constants is not None and has_arg(cell.call, 'constants'):
                 cell_kwargs['constants'] = constants
             inputs, cell_states = cell.call(inputs, cell_states, **cell_kwargs)
-            new_states += list(to_list(cell_states, allow_tuple=True))
+            new_nested.append(list(to_list(cell_states, allow_tuple=True)))
+        new_states = []
+        for cell_states in (new_nested[::-1] if self.reverse_state_order else new_nested):
+            new_states += cell_states
         return inputs, new_states
 
     def _prepare(self, input_ones, state_ones, training=None):
@@ -596,8 +625,10 @@ class StackedRNNCells(Layer):
             input_shape = input_shape[0]
         for cell in self.cells:
             if isinstance(cell, Layer) and not cell.built:
+                # Only cells whose `call` takes constants see their shapes.
+                takes_constants = constants_shape and has_arg(cell.call, 'constants')
                 with K.name_scope(cell.name):
-                    cell.build([input_shape] + constants_shape if constants_shape else input_shape)
+                    cell.build([input_shape] + list(constants_shape) if takes_constants else input_shape)
                 cell.built = True
             input_shape = (input_shape[0], _output_size(cell))
         self.built = True
@@ -605,6 +636,8 @@ class StackedRNNCells(Layer):
     def get_config(self):
         from . import serialize
         config = {'cells': [serialize(cell) for cell in self.cells]}
+        if self.reverse_state_order:
+            config['reverse_state_order'] = True
         config.update(Layer.get_config(self))
         return config
 
@@ -646,6 +679,13 @@ class StackedRNNCells(Layer):
             if isinstance(cell, Layer):
                 losses += cell.losses
         return losses + list(self._losses)
+
+    def get_losses_for(self, inputs=None):
+        losses = []
+        for cell in self.cells:
+            if isinstance(cell, Layer):
+                losses += cell.get_losses_for(inputs)
+        return losses + Layer.get_losses_for(self, inputs)
 
     def get_weights(self):
         return K.batch_get_value(self.weights)

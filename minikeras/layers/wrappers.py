@@ -3,7 +3,7 @@ import copy
 
 from .. import backend as K
 from ..engine.base_layer import InputSpec, Layer
-from ..utils.generic_utils import has_arg, to_list
+from ..utils.generic_utils import has_arg, object_list_uid, to_list
 from .recurrent import _standardize_args, call_with_additional_inputs
 
 __all__ = ['Wrapper', 'TimeDistributed', 'Bidirectional']
@@ -24,18 +24,33 @@ def _as_layer(layer):
 class Wrapper(Layer):
     """Base class of layers that wrap another layer (its weights are the wrapped layer's).
 
+    `trainable` is the wrapped layer's: setting it on the wrapper sets it on
+    the layer. Updates and losses the wrapped layer made conditional on the
+    inputs it saw are found from the wrapper's inputs through `_input_map`
+    (wrapper input uid -> the tensor given to the wrapped layer).
+
     Args:
         layer: the wrapped layer.
+        trainable: when given, overrides the wrapped layer's `trainable`.
     """
 
     def __init__(self, layer, **kwargs):
         layer = _as_layer(layer)
         if not isinstance(layer, Layer):
             raise ValueError('%s: `layer` must be a Layer instance, got %r' % (type(self).__name__, layer))
+        kwargs.setdefault('trainable', layer.trainable)
         self.layer = layer
         # Keras 2 attribute: wrapper inputs -> inner-layer inputs (third-party wrappers read it)
         self._input_map = {}
         Layer.__init__(self, **kwargs)
+
+    @property
+    def trainable(self):
+        return self.layer.trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self.layer.trainable = value
 
     def build(self, input_shape=None):
         self.built = True
@@ -46,29 +61,31 @@ class Wrapper(Layer):
 
     @property
     def trainable_weights(self):
-        return self.layer.trainable_weights if self.trainable else []
+        return self.layer.trainable_weights
 
     @property
     def non_trainable_weights(self):
-        if not self.trainable:
-            return self.layer.weights
         return self.layer.non_trainable_weights
+
+    def _inner_inputs(self, inputs):
+        """The tensor the wrapped layer saw for the wrapper's `inputs` (None stays None)."""
+        if inputs is None:
+            return None
+        return self._input_map.get(object_list_uid(inputs), inputs)
 
     @property
     def updates(self):
-        return list(getattr(self.layer, 'updates', [])) + list(self._updates)
+        return list(getattr(self.layer, 'updates', [])) + Layer.updates.fget(self)
 
     def get_updates_for(self, inputs=None):
-        return Layer.get_updates_for(self, inputs) + (self.layer.get_updates_for(None) if inputs is None else [])
+        return self.layer.get_updates_for(self._inner_inputs(inputs)) + Layer.get_updates_for(self, inputs)
 
     @property
     def losses(self):
         return list(getattr(self.layer, 'losses', [])) + list(self._losses)
 
     def get_losses_for(self, inputs=None):
-        if inputs is None:
-            return self.layer.get_losses_for(None) + Layer.get_losses_for(self, None)
-        return Layer.get_losses_for(self, inputs)
+        return self.layer.get_losses_for(self._inner_inputs(inputs)) + Layer.get_losses_for(self, inputs)
 
     def get_weights(self):
         return self.layer.get_weights()
@@ -89,6 +106,28 @@ class Wrapper(Layer):
         return cls(layer, **config)
 
 
+def _merge_time(x):
+    """`x` of shape `(batch, time, rest...)` as `(batch * time, rest...)`; unknown dims of `rest` are
+    read from the run-time shape."""
+    rest = K.int_shape(x)[2:]
+    if any(d is None for d in rest):
+        dyn = K.shape(x)
+        return K.reshape(x, [-1] + [dyn[2 + i] if d is None else d for i, d in enumerate(rest)])
+    return K.reshape(x, (-1,) + tuple(rest))
+
+
+def _split_time(y, like):
+    """`y` of shape `(batch * time, rest...)` as `(batch, time, rest...)`, batch and time taken from
+    `like` (`(batch, time, ...)`); static dims are kept where known."""
+    batch, steps = K.int_shape(like)[:2]
+    rest = K.int_shape(y)[1:]
+    if batch is None and steps is not None and not any(d is None for d in rest):
+        return K.reshape(y, (-1, steps) + tuple(rest))
+    dyn_like, dyn_y = K.shape(like), K.shape(y)
+    return K.reshape(y, [batch if batch is not None else dyn_like[0], steps if steps is not None else dyn_like[1]]
+                     + [d if d is not None else dyn_y[i + 1] for i, d in enumerate(rest)])
+
+
 class TimeDistributed(Wrapper):
     """Applies a layer (or a whole model) to every temporal slice of an input.
 
@@ -96,6 +135,12 @@ class TimeDistributed(Wrapper):
     inputs of shape `(batch, ...)` and one set of weights serves all steps.
     The batch and time axes are merged into one before the layer is applied,
     so the layer runs once on `(batch * time, ...)`.
+
+    Masks: an input mask `(batch, time, ...)` is merged the same way and
+    given to the wrapped layer; the output mask is the wrapped layer's output
+    mask split back to `(batch, time, ...)` (e.g. `TimeDistributed(Embedding(
+    mask_zero=True))`), or, when the wrapped layer gives none, the input mask
+    reduced to `(batch, time)` (a step is kept if any of its entries is).
 
     Args:
         layer: a layer instance (e.g. `Dense(8)`, `Conv2D(...)`, a `Model`).
@@ -135,30 +180,34 @@ class TimeDistributed(Wrapper):
         kwargs = {}
         if has_arg(self.layer.call, 'training'):
             kwargs['training'] = training
-        input_shape = K.int_shape(inputs)
-        batch, steps = input_shape[0], input_shape[1]
-        inner_shape = input_shape[2:]
-        if any(d is None for d in inner_shape):
-            dyn = K.shape(inputs)
-            merged = K.reshape(inputs, [-1] + [dyn[i] for i in range(2, len(input_shape))])
-        else:
-            merged = K.reshape(inputs, (-1,) + tuple(inner_shape))
+        merged = _merge_time(inputs)
+        self._input_map[object_list_uid(inputs)] = merged
         if has_arg(self.layer.call, 'mask') and mask is not None:
-            kwargs['mask'] = K.reshape(mask, (-1,) + tuple(K.int_shape(mask)[2:]))
+            kwargs['mask'] = _merge_time(mask)
         y = self.layer.call(merged, **kwargs)
         uses_lp = getattr(y, '_uses_learning_phase', False)
-        out_inner = K.int_shape(y)[1:]
-        if steps is not None and batch is None and not any(d is None for d in out_inner):
-            y = K.reshape(y, (-1, steps) + tuple(out_inner))
-        else:
-            dyn_in = K.shape(inputs)
-            dyn_out = K.shape(y)
-            y = K.reshape(y, [batch if batch is not None else dyn_in[0],
-                              steps if steps is not None else dyn_in[1]]
-                          + [d if d is not None else dyn_out[i + 1] for i, d in enumerate(out_inner)])
+        y = _split_time(y, inputs)
         if uses_lp:
             y._uses_learning_phase = True
         return y
+
+    def compute_mask(self, inputs, mask=None):
+        inner_mask = _merge_time(mask) if mask is not None else None
+        output_mask = None
+        # A wrapped layer that does not take masks is not given one (its output
+        # mask is then the reduced input mask), but may still make one.
+        if getattr(self.layer, 'supports_masking', False) or inner_mask is None:
+            inner_inputs = self._input_map.get(object_list_uid(inputs))
+            if inner_inputs is None:
+                inner_inputs = _merge_time(inputs)
+            output_mask = self.layer.compute_mask(inner_inputs, inner_mask)
+        if output_mask is not None:
+            return _split_time(output_mask, inputs)
+        if mask is None:
+            return None
+        for _ in range(K.ndim(mask) - 2):
+            mask = K.any(mask, axis=-1)
+        return mask
 
 
 class Bidirectional(Wrapper):
@@ -227,15 +276,22 @@ class Bidirectional(Wrapper):
 
     # Weights --------------------------------------------------------------------
     @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        # Both directions follow the wrapper.
+        self._trainable = value
+        self.forward_layer.trainable = value
+        self.backward_layer.trainable = value
+
+    @property
     def trainable_weights(self):
-        if not self.trainable:
-            return []
         return self.forward_layer.trainable_weights + self.backward_layer.trainable_weights
 
     @property
     def non_trainable_weights(self):
-        if not self.trainable:
-            return self.forward_layer.weights + self.backward_layer.weights
         return self.forward_layer.non_trainable_weights + self.backward_layer.non_trainable_weights
 
     def get_weights(self):
@@ -248,7 +304,7 @@ class Bidirectional(Wrapper):
 
     @property
     def updates(self):
-        return self.forward_layer.updates + self.backward_layer.updates + list(self._updates)
+        return self.forward_layer.updates + self.backward_layer.updates + Layer.updates.fget(self)
 
     def get_updates_for(self, inputs=None):
         own = Layer.get_updates_for(self, inputs)
@@ -259,10 +315,10 @@ class Bidirectional(Wrapper):
         return self.forward_layer.losses + self.backward_layer.losses + list(self._losses)
 
     def get_losses_for(self, inputs=None):
+        # Both directions run on the wrapper's own inputs, so their conditional
+        # losses are looked up with the same tensors.
         own = Layer.get_losses_for(self, inputs)
-        if inputs is None:
-            return self.forward_layer.get_losses_for(None) + self.backward_layer.get_losses_for(None) + own
-        return own
+        return own + self.forward_layer.get_losses_for(inputs) + self.backward_layer.get_losses_for(inputs)
 
     @property
     def activity_regularizer(self):

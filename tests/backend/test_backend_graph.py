@@ -151,6 +151,8 @@ def test_dropout_scales_kept_units():
     assert 0.65 < (out > 0).mean() < 0.85
     noise = K.function([x], [K.dropout(x, 0.5, noise_shape=(1, 100))])([np.ones((4, 100))])[0]
     assert np.all(noise == noise[0])
+    # Known static dims survive, a size-1 axis included (RNN dropout on one feature).
+    assert K.int_shape(K.dropout(K.placeholder((None, 4, 1)), 0.5)) == (None, 4, 1)
 
 
 def test_shape_errors_at_graph_build_time_name_both_shapes():

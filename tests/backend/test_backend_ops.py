@@ -203,6 +203,10 @@ def test_resize_and_shape_helpers():
     assert K.int_shape(K.reshape(x, (-1, 12))) == (None, 12)
     y = K.reshape(x, K.shape(x))
     assert K.function([x], [y])([np.ones((2, 3, 4))])[0].shape == (2, 3, 4)
+    # A shape mixing ints and run-time dims keeps the ints static.
+    z = K.reshape(x, [K.shape(x)[0], 3, 2, 2])
+    assert K.int_shape(z) == (None, 3, 2, 2)
+    assert K.function([x], [z])([np.ones((5, 3, 4))])[0].shape == (5, 3, 2, 2)
 
 
 def test_bias_add_with_full_bias_reshapes_for_channels_first_as_keras():

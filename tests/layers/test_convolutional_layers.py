@@ -360,10 +360,20 @@ def test_shape_errors_name_layer_and_shapes():
         layers.Conv2D(2, 5, name='conv_small')(layers.Input((3, 3, 1)))
     with pytest.raises(ValueError, match=r'channel dimension'):
         layers.Conv2D(2, 3)(layers.Input((4, 4, None)))
-    with pytest.raises(ValueError, match=r'crop_all.*removes all'):
-        layers.Cropping1D((2, 2), name='crop_all')(layers.Input((4, 3)))
+    with pytest.raises(ValueError, match=r'crop_more.*removes more than the 4 entries'):
+        layers.Cropping1D((3, 2), name='crop_more')(layers.Input((4, 3)))
     with pytest.raises(ValueError):
         layers.Conv2D(2, 3)(layers.Input((5, 5)))  # rank 3 input for a 2D convolution
+
+
+def test_cropping_everything_leaves_an_empty_axis():
+    # Keras 2.2 accepts a cropping that removes the whole axis.
+    layer = layers.Cropping1D((2, 2))
+    x = layers.Input((4, 3))
+    y = layer(x)
+    assert K.int_shape(y) == (None, 0, 3)
+    assert K.function([x], [y])([np.ones((2, 4, 3))])[0].shape == (2, 0, 3)
+    layer_test(layers.Cropping1D, kwargs={'cropping': (2, 2)}, input_shape=(2, 4, 2))
 
 
 def test_conv_in_sequential_trains():

@@ -62,11 +62,44 @@ def test_fixture_case(name):
     {'use_bias': False, 'activation': 'relu'},
 ])
 def test_layer_test(cls, options):
-    if 'implementation' in options and cls is SimpleRNN:
-        pytest.skip('SimpleRNN has no implementation argument')
     kwargs = dict(units=3, recurrent_activation='sigmoid') if cls is not SimpleRNN else dict(units=3)
     kwargs.update(options)
-    layer_test(cls, kwargs=kwargs, input_shape=(3, 4, 2))
+    if 'implementation' in options and cls is SimpleRNN:
+        with pytest.warns(UserWarning, match='implementation'):
+            layer_test(cls, kwargs=kwargs, input_shape=(3, 4, 2))
+    else:
+        layer_test(cls, kwargs=kwargs, input_shape=(3, 4, 2))
+
+
+def test_simple_rnn_implementation_is_accepted_and_ignored():
+    # Keras 2.2 accepts SimpleRNN(implementation=...) with a deprecation warning.
+    with pytest.warns(UserWarning, match='implementation'):
+        layer = SimpleRNN(3, implementation=2)
+    assert 'implementation' not in layer.get_config()
+    plain = SimpleRNN(3)
+    x = np.random.rand(2, 4, 2).astype('float32')
+    y = _predict(layer, x)
+    plain.build((None, 4, 2))
+    plain.set_weights(layer.get_weights())
+    np.testing.assert_allclose(_predict(plain, x), y, rtol=1e-6)
+
+
+@pytest.mark.parametrize('cls', [GRU, LSTM])
+def test_implementation_zero_means_one_with_a_warning(cls):
+    with pytest.warns(UserWarning, match='implementation=0'):
+        layer = cls(3, implementation=0)
+    assert layer.implementation == 1
+    with pytest.raises(ValueError, match='implementation'):
+        cls(3, implementation=3)
+
+
+@pytest.mark.parametrize('cls', [SimpleRNN, GRU, LSTM])
+def test_identity_recurrent_initializer_is_one_identity_per_gate(cls):
+    layer = cls(3, recurrent_initializer='identity')
+    layer.build((None, 4, 2))
+    recurrent_kernel = layer.get_weights()[1]
+    gates = recurrent_kernel.shape[1] // 3
+    np.testing.assert_array_equal(recurrent_kernel, np.hstack([np.eye(3)] * gates))
 
 
 def test_layer_test_gru_reset_after():
@@ -220,6 +253,73 @@ def test_stacked_builtin_cells_match_two_layers():
     layer_test(RNN, kwargs={'cell': [SimpleRNNCell(3), LSTMCell(2)]}, input_shape=(2, 3, 4))
 
 
+def test_stacked_cells_reverse_state_order():
+    cells = [LSTMCell(3), GRUCell(6)]
+    natural = RNN(cells, return_state=True, return_sequences=True)
+    assert natural.compute_output_shape((None, 4, 2)) == [(None, 4, 6), (None, 3), (None, 3), (None, 6)]
+    with pytest.warns(UserWarning, match='reverse_state_order'):
+        stacked = StackedRNNCells(cells, reverse_state_order=True)
+    assert stacked.state_size == (6, 3, 3)
+    reverse = RNN(stacked, return_state=True)
+    assert reverse.compute_output_shape((None, 4, 2)) == [(None, 6), (None, 6), (None, 3), (None, 3)]
+    # Same computation, states listed last cell first.
+    x = Input((4, 2))
+    data = np.random.rand(2, 4, 2).astype('float32')
+    out_rev = Model(x, reverse(x)).predict(data)
+    again = RNN([LSTMCell(3), GRUCell(6)], return_state=True)
+    again.build((None, 4, 2))
+    again.set_weights(reverse.get_weights())
+    out_nat = Model(x, again(x)).predict(data)
+    np.testing.assert_allclose(out_rev[0], out_nat[0], rtol=1e-5)
+    np.testing.assert_allclose(out_rev[1], out_nat[3], rtol=1e-5)   # GRU state
+    np.testing.assert_allclose(out_rev[2], out_nat[1], rtol=1e-5)   # LSTM h
+    # Initial states are taken in the same (reversed) order.
+    s_gru, s_h, s_c = Input((6,)), Input((3,)), Input((3,))
+    with pytest.warns(UserWarning):
+        layer = RNN(StackedRNNCells([LSTMCell(3), GRUCell(6)], reverse_state_order=True))
+    y = layer(x, initial_state=[s_gru, s_h, s_c])
+    assert K.int_shape(y) == (None, 6)
+    config = layer.get_config()
+    assert config['cell']['config']['reverse_state_order'] is True
+    with pytest.warns(UserWarning):
+        assert RNN.from_config(config).cell.reverse_state_order
+
+
+def test_stacked_cells_losses_and_trainability():
+    cells = [LSTMCell(3), LSTMCell(3, kernel_regularizer='l2')]
+    layer = RNN(cells)
+    layer.build((None, None, 5))
+    assert len(layer.losses) == 1 and len(layer.get_losses_for(None)) == 1
+    assert len(layer.trainable_weights) == 6
+    cells[0].trainable = False
+    assert len(layer.trainable_weights) == 3 and len(layer.non_trainable_weights) == 3
+    # Conditional losses of a cell are the layer's, for the same inputs.
+    x = Input((None, 5))
+    y = K.sum(x)
+    cells[0].add_loss(y, inputs=x)
+    assert layer.get_losses_for(x) == [y]
+    assert layer.cell.get_losses_for(x) == [y]
+
+
+def test_stacked_cells_with_constants_only_for_cells_that_take_them():
+    x = Input((None, 5))
+    c = Input((3,))
+    layer = RNN([GRUCell(8), ConstantCell(12), ConstantCell(4)])
+    y = layer(x, constants=c)
+    assert K.int_shape(y) == (None, 4)
+    assert layer.cell.cells[0].kernel.shape == (5, 24)
+    assert layer.cell.cells[1].constant_kernel.shape == (3, 12)
+    model = Model([x, c], y)
+    model.compile('rmsprop', 'mse')
+    xd, cd = np.random.rand(6, 5, 5).astype('float32'), np.random.rand(6, 3).astype('float32')
+    model.train_on_batch([xd, cd], np.zeros((6, 4)))
+    expected = model.predict([xd, cd])
+    again = RNN.from_config(layer.get_config(), custom_objects={'ConstantCell': ConstantCell})
+    other = Model([x, c], again([x, c]))
+    other.set_weights(model.get_weights())
+    np.testing.assert_allclose(other.predict([xd, cd]), expected, rtol=1e-5)
+
+
 def test_cells_standalone():
     for cell in (SimpleRNNCell(3), GRUCell(3), LSTMCell(3), GRUCell(3, reset_after=True)):
         x = K.placeholder((None, 2))
@@ -354,6 +454,18 @@ def test_dropout_training_only(cls):
         model.compile('sgd', 'mse')
         loss = model.train_on_batch(x, np.zeros((4, 6), 'float32'))
         assert np.isfinite(loss).all()
+
+
+@pytest.mark.parametrize('cls', [SimpleRNN, GRU, LSTM])
+def test_dropout_on_one_feature(cls):
+    # Issue 13: dropout on inputs with a single feature used to fail at run time.
+    model = Sequential([cls(3, dropout=0.3, recurrent_dropout=0.3, input_shape=(4, 1))])
+    assert model.output_shape == (None, 3)
+    model.compile('sgd', 'mse')
+    x = np.random.rand(5, 4, 1).astype('float32')
+    history = model.fit(x, np.random.rand(5, 3), epochs=2, verbose=0)
+    assert np.isfinite(history.history['loss']).all()
+    assert model.predict(x).shape == (5, 3)
 
 
 def test_stateful_carries_state_and_resets():

@@ -10,6 +10,7 @@ from minikeras import backend as K
 from minikeras import layers as L
 from minikeras.layers import (GRU, LSTM, Bidirectional, Dense, Dropout, Input, SimpleRNN, TimeDistributed)
 from minikeras.models import Model, Sequential
+from minikeras.utils.generic_utils import object_list_uid
 from minikeras.utils.test_utils import layer_test
 
 WRAPPER_CASES = [n for n in case_names('layers') if n.startswith(('bidirectional', 'time_distributed'))]
@@ -179,3 +180,98 @@ def test_time_distributed_unknown_time_and_mask():
     ref = Sequential([TimeDistributed(Dense(2), input_shape=(2, 3)), LSTM(3)])
     ref.set_weights(model.get_weights())
     np.testing.assert_allclose(model.predict(data[:, :4]), ref.predict(data[:, :2]), rtol=1e-5, atol=1e-6)
+
+
+def test_time_distributed_masked_embedding_with_unknown_lengths():
+    # Masks travel through TimeDistributed: the embedding's (batch, t1, t2) mask,
+    # kept by a sequence-returning RNN, reduced to (batch, t1) by a last-step RNN.
+    model = Sequential([TimeDistributed(L.Embedding(5, 6, mask_zero=True), input_shape=(None, None)),
+                        TimeDistributed(SimpleRNN(7, return_sequences=True)),
+                        TimeDistributed(SimpleRNN(8)),
+                        SimpleRNN(1)])
+    assert model.output_shape == (None, 1)
+    data = np.random.RandomState(0).randint(1, 5, size=(6, 3, 4)).astype('int32')
+    for i in range(3):
+        data[i, i:, i:] = 0
+    model.compile('rmsprop', 'mse')
+    model.fit(data, np.random.rand(6, 1), epochs=1, batch_size=6, verbose=0)
+    masks = [model.layers[0].compute_mask(model.input)]
+    for layer in model.layers[1:]:
+        masks.append(layer.compute_mask(layer.input, masks[-1]))
+    assert masks[-1] is None
+    values = K.function([model.input], masks[:-1])([data])
+    np.testing.assert_array_equal(values[0], data > 0)
+    np.testing.assert_array_equal(values[1], data > 0)
+    np.testing.assert_array_equal(values[2], np.any(data > 0, axis=-1))
+    # The masked inner RNN skips padded steps: an all-padding row gives the initial (zero) state.
+    inner = Model(model.input, model.layers[2].output).predict(data)
+    np.testing.assert_allclose(inner[0], 0.)  # sample 0 is all padding
+    assert np.abs(inner[1, 0]).sum() > 0
+
+
+def test_time_distributed_masking_layer_mask_is_reduced_per_step():
+    model = Sequential([TimeDistributed(L.Masking(0.), input_shape=(None, 4)), TimeDistributed(Dense(5))])
+    data = np.random.RandomState(1).randint(1, 5, size=(5, 3, 4)).astype('float32')
+    for i in range(3):
+        data[i, i:, :] = 0.
+    masks = [model.layers[0].compute_mask(model.input)]
+    masks.append(model.layers[1].compute_mask(model.layers[1].input, masks[-1]))
+    for value in K.function([model.input], masks)([data]):
+        np.testing.assert_array_equal(value, np.any(data, axis=-1))
+    # A wrapped layer that takes no mask (Flatten) passes the input mask on, reduced per step.
+    x = Input((3, 2, 4))
+    masked = L.Masking(0.)(x)
+    flat = TimeDistributed(L.Flatten())
+    flat(masked)
+    images = np.random.RandomState(2).randint(1, 5, size=(2, 3, 2, 4)).astype('float32')
+    images[0, 1] = 0.
+    images[1, 2, 0] = 0.
+    mask = K.function([x], [flat.output_mask])([images])[0]
+    np.testing.assert_array_equal(mask, [[True, False, True], [True, True, True]])
+
+
+def test_time_distributed_batch_norm_updates_and_trainable():
+    model = Sequential([TimeDistributed(L.BatchNormalization(), name='bn', input_shape=(10, 2))])
+    model.compile('rmsprop', 'mse')
+    td = model.layers[0]
+    # The updates BatchNormalization made for the merged (batch * time, 2) input are found
+    # from the wrapper's input.
+    assert len(td._input_map) == 1 and K.int_shape(td._input_map[object_list_uid(model.inputs)]) == (None, 2)
+    assert len(td.get_updates_for(model.inputs)) == 2 and len(model.updates) == 2
+    model.train_on_batch(np.random.normal(2., 2., size=(4, 10, 2)), np.zeros((4, 10, 2)))
+    moving_mean, moving_var = td.get_weights()[2:]
+    assert not np.allclose(moving_mean, 0.) and not np.allclose(moving_var, 1.)
+    # `trainable` is the wrapped layer's.
+    x = Input((3, 2))
+    layer = TimeDistributed(L.BatchNormalization())
+    layer(x)
+    assert len(layer.updates) == 2 and len(layer.trainable_weights) == 2
+    layer.trainable = False
+    assert layer.layer.trainable is False
+    assert len(layer.updates) == 0 and len(layer.trainable_weights) == 0 and len(layer.non_trainable_weights) == 4
+    layer.trainable = True
+    assert len(layer.updates) == 2 and len(layer.trainable_weights) == 2
+    assert TimeDistributed(Dense(2, trainable=False)).trainable is False
+    assert TimeDistributed(Dense(2), trainable=False).layer.trainable is False
+
+
+def test_bidirectional_losses_and_trainable():
+    x = Input(shape=(3, 2))
+    layer = Bidirectional(SimpleRNN(3, kernel_regularizer='l1', bias_regularizer='l1'))
+    layer(x)
+    assert len(layer.losses) == 4 and len(layer.get_losses_for(None)) == 4
+    assert layer.get_losses_for(x) == []
+    a, b = K.sum(x), K.mean(x)
+    layer.forward_layer.add_loss(a, inputs=x)
+    layer.backward_layer.add_loss(b, inputs=x)
+    layer.forward_layer.add_loss(K.constant(1.), inputs=None)
+    assert len(layer.losses) == 7 and len(layer.get_losses_for(None)) == 5
+    assert layer.get_losses_for(x) == [a, b]
+    # A model built on it counts the conditional losses of both directions.
+    model = Model(x, layer(x))
+    assert len(model.losses) == 7
+    layer.trainable = False
+    assert not layer.forward_layer.trainable and not layer.backward_layer.trainable
+    assert layer.trainable_weights == [] and len(layer.non_trainable_weights) == 6
+    layer.trainable = True
+    assert len(layer.trainable_weights) == 6

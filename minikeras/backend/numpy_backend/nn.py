@@ -91,8 +91,12 @@ def dropout(x, level, noise_shape=None, seed=None):
         raise ValueError('dropout: level must be in [0, 1), got %r' % (level,))
     retain = 1.0 - level
     if noise_shape is None:
-        noise_shape = shape_ops.Shape()(x)
-    mask = random_binomial(noise_shape, p=retain, dtype=x.dtype, seed=seed)
+        mask = random_binomial(shape_ops.Shape()(x), p=retain, dtype=x.dtype, seed=seed)
+        # The mask has x's run-time shape; say so statically, so known dims
+        # (a feature axis of size 1 included) survive the product.
+        mask = shape_ops.ReshapeLike()(mask, x)
+    else:
+        mask = random_binomial(noise_shape, p=retain, dtype=x.dtype, seed=seed)
     return x * mask * (1.0 / retain)
 
 
