@@ -25,17 +25,18 @@ The Keras 2.0 call order `get_updates(params, constraints, loss)` is still
 accepted by every optimizer, including subclasses.
 
 Layout: `base.py` (the `Optimizer` bookkeeping, `clip_norm`), `rules.py` (the
-update rules); this module holds the registry (`serialize`, `deserialize`,
+update rules), `tf_keras_formats.py` (the optimizers of tf.keras / tf-keras
+`.h5` files: their configs, state layouts and saving back); this module holds the registry (`serialize`, `deserialize`,
 `get`) and the public names, importable as `minikeras.optimizers.Adam`.
 """
 import six
 
 from ..utils.generic_utils import deserialize_keras_object, get_custom_objects, serialize_keras_object
 from .base import Optimizer, clip_norm
-from .rules import SGD, Adadelta, Adagrad, Adam, Adamax, Ftrl, Nadam, RMSprop
+from .rules import SGD, Adadelta, Adagrad, Adam, Adamax, Ftrl, Lion, Nadam, RMSprop
 
-__all__ = ['Optimizer', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam', 'Ftrl',
-           'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamax', 'nadam', 'ftrl',
+__all__ = ['Optimizer', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam', 'Ftrl', 'Lion',
+           'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamax', 'nadam', 'ftrl', 'lion',
            'clip_norm', 'serialize', 'deserialize', 'get']
 
 # Aliases (Keras 2 lower-case names).
@@ -47,9 +48,10 @@ adam = Adam
 adamax = Adamax
 nadam = Nadam
 ftrl = Ftrl
+lion = Lion
 
 _ALL_CLASSES = {'sgd': SGD, 'rmsprop': RMSprop, 'adagrad': Adagrad, 'adadelta': Adadelta, 'adam': Adam,
-                'adamax': Adamax, 'nadam': Nadam, 'ftrl': Ftrl}
+                'adamax': Adamax, 'nadam': Nadam, 'ftrl': Ftrl, 'lion': Lion}
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import numpy as np
 from .. import backend as K
 from .base import Optimizer, _learning_rate_arg
 
-__all__ = ['SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam', 'Ftrl']
+__all__ = ['SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam', 'Ftrl', 'Lion']
 
 
 class SGD(Optimizer):
@@ -542,4 +542,41 @@ class Ftrl(Optimizer):
                   'l2_shrinkage_regularization_strength': self.l2_shrinkage_regularization_strength,
                   'beta': self.beta, 'decay': self._hyper('decay')}
         config.update(super(Ftrl, self).get_config())
+        return config
+
+
+class Lion(Optimizer):
+    """Lion (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms"), as in tf.keras 2.13+.
+
+    `p = p - lr * sign(beta_1 * m + (1 - beta_1) * g); m = beta_2 * m + (1 - beta_2) * g`.
+
+    Args:
+        lr: learning rate >= 0 (default 0.0001; Lion wants a 3-10x smaller
+            rate than Adam). `learning_rate` is an alias.
+        beta_1: interpolation factor of the update direction (default 0.9).
+        beta_2: decay of the momentum (default 0.99).
+        **kwargs: `clipnorm`, `clipvalue`, `name`.
+
+    State (`weights`): `[iterations] + ms`.
+    """
+
+    def __init__(self, lr=None, beta_1=0.9, beta_2=0.99, **kwargs):
+        lr = _learning_rate_arg(lr, kwargs, 0.0001)
+        super(Lion, self).__init__(**kwargs)
+        for name, value in (('beta_1', beta_1), ('beta_2', beta_2)):
+            if not 0 <= float(value) <= 1:
+                raise ValueError('Lion: %s must be in [0, 1], got %r' % (name, value))
+        self._create_hypers(lr=lr, beta_1=beta_1, beta_2=beta_2)
+
+    def create_slots(self, params):
+        return [self._zeros_like(params)]
+
+    def update_step(self, p, g, slots, hyper):
+        m, = slots
+        direction = K.sign(self.beta_1 * m + (1. - self.beta_1) * g)
+        return p - hyper['lr'] * direction, [self.beta_2 * m + (1. - self.beta_2) * g]
+
+    def get_config(self):
+        config = {'lr': self._hyper('lr'), 'beta_1': self._hyper('beta_1'), 'beta_2': self._hyper('beta_2')}
+        config.update(super(Lion, self).get_config())
         return config

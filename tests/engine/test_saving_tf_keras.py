@@ -1,0 +1,86 @@
+"""The tf.keras / tf-keras `.h5` corpus (tests/fixtures/tf_keras, written by generate.py there).
+
+Every file loads with `compile=True`, predicts as the TensorFlow version that
+wrote it, and, where the manifest says so, one `train_on_batch` step on the
+loaded model (the restored optimizer state) gives the predictions TensorFlow
+gave after the same step. Cases minikeras cannot honour raise or warn with
+a message naming the file, the optimizer and the argument.
+"""
+import glob
+import json
+import os
+import warnings
+
+import numpy as np
+import pytest
+
+from minikeras import backend as K
+from minikeras.engine.saving import load_model
+
+HERE = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'fixtures', 'tf_keras')
+
+
+def _cases():
+    cases = []
+    for manifest_path in sorted(glob.glob(os.path.join(HERE, '*', 'manifest.json'))):
+        with open(manifest_path) as f:
+            manifest = json.load(f)
+        for name, case in sorted(manifest['cases'].items()):
+            cases.append(pytest.param(os.path.dirname(manifest_path), name, case,
+                                      id='%s/%s' % (manifest['keras_version'], name)))
+    return cases
+
+
+CASES = _cases()
+
+
+def _arrays(data, prefix):
+    return [data['%s%d' % (prefix, i)] for i in range(len([k for k in data.files if k[:-1] == prefix or
+                                                          (k.startswith(prefix) and k[len(prefix):].isdigit())]))]
+
+
+def _predict(model, xs):
+    preds = model.predict(xs if len(xs) > 1 else xs[0], batch_size=64)
+    return preds if isinstance(preds, list) else [preds]
+
+
+def _close(actual, expected, what):
+    for a, e in zip(actual, expected):
+        np.testing.assert_allclose(a, e, rtol=1e-4, atol=2e-5, err_msg=what)
+
+
+def test_corpus_is_present():
+    assert len(CASES) >= 60
+    versions = {os.path.basename(os.path.dirname(p)) for p in glob.glob(os.path.join(HERE, '*', 'manifest.json'))}
+    assert any(v.startswith('2.21') for v in versions) and any(v.startswith(('2.12', '2.13', '2.14', '2.15'))
+                                                                for v in versions)
+
+
+@pytest.mark.parametrize('directory, name, case', CASES)
+def test_tf_keras_file(directory, name, case):
+    K.clear_session()
+    path = os.path.join(directory, case['file'])
+    data = np.load(os.path.join(directory, name + '.npz'))
+    expect = case.get('expect')
+    if expect == 'error':
+        with pytest.raises(ValueError) as info:
+            load_model(path)
+        message = str(info.value)
+        assert path in message and 'Adafactor' in message
+        model = load_model(path, compile=False)
+        _close(_predict(model, _arrays(data, 'x')), _arrays(data, 'pred'), name)
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        model = load_model(path)
+    messages = [str(w.message) for w in caught]
+    assert not [m for m in messages if 'optimizer' in m.lower() and 'use_ema' not in m], messages
+    if expect == 'warn_use_ema':
+        assert any(path in m and 'use_ema' in m and 'Adam' in m for m in messages), messages
+    assert model.optimizer is not None
+    xs = _arrays(data, 'x')
+    _close(_predict(model, xs), _arrays(data, 'pred'), name + ': predictions')
+    if case['train_step']:
+        tx, ty = _arrays(data, 'tx'), _arrays(data, 'ty')
+        model.train_on_batch(tx if len(tx) > 1 else tx[0], ty if len(ty) > 1 else ty[0])
+        _close(_predict(model, xs), _arrays(data, 'after'), name + ': after one training step')
