@@ -197,6 +197,8 @@ class BatchNormalization(Layer):
             'beta_constraint': constraints.serialize(self.beta_constraint),
             'gamma_constraint': constraints.serialize(self.gamma_constraint),
         }
+        if self._fused is not _KERAS2:  # a tf.keras layer keeps its statistics when saved again
+            config['fused'] = self._fused
         base_config = super(BatchNormalization, self).get_config()
         return dict(list(base_config.items()) + list(config.items()))
 

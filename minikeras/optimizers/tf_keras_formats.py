@@ -420,7 +420,8 @@ def _short(items, limit=6):
 def saved_config(optimizer):
     """The `optimizer_config` entry to write: the tf.keras form for an optimizer loaded from one, else Keras 2.2's.
 
-    The learning rate is the current one (callbacks may have changed it).
+    The learning rate is the current one (callbacks may have changed it);
+    `use_ema` is written as false, since minikeras keeps no moving average.
     """
     origin = getattr(optimizer, 'tf_keras_origin', None)
     if origin is None:
@@ -428,6 +429,8 @@ def saved_config(optimizer):
     entry = dict(origin.entry)
     inner = dict(entry.get('config') or {})
     inner['learning_rate' if 'lr' not in inner else 'lr'] = float(K.get_value(optimizer.lr))
+    if inner.get('use_ema'):
+        inner['use_ema'] = False  # trained here without the average: the state written has none
     entry['config'] = inner
     return entry
 

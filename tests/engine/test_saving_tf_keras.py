@@ -84,3 +84,32 @@ def test_tf_keras_file(directory, name, case):
         tx, ty = _arrays(data, 'tx'), _arrays(data, 'ty')
         model.train_on_batch(tx if len(tx) > 1 else tx[0], ty if len(ty) > 1 else ty[0])
         _close(_predict(model, xs), _arrays(data, 'after'), name + ': after one training step')
+
+
+SAVE_BACK = [c for c in CASES if c.values[1].startswith('opt_') and c.values[2]['train_step'] and
+             c.values[2]['expect'] != 'error']
+
+
+@pytest.mark.parametrize('directory, name, case', SAVE_BACK)
+def test_save_back_keeps_the_generation(directory, name, case, tmp_path):
+    """A loaded tf.keras model saved by minikeras keeps its optimizer config and state layout."""
+    import h5py
+    K.clear_session()
+    source = os.path.join(directory, case['file'])
+    data = np.load(os.path.join(directory, name + '.npz'))
+    load_model(source).save(str(tmp_path / 'back.h5'))
+    with h5py.File(source, 'r') as original, h5py.File(str(tmp_path / 'back.h5'), 'r') as saved:
+        before = json.loads(original.attrs['training_config'])['optimizer_config']
+        after = json.loads(saved.attrs['training_config'])['optimizer_config']
+        assert after['class_name'] == before['class_name']
+        assert sorted(after['config']) == sorted(before['config'])
+        shapes = [saved['optimizer_weights'][n].shape for n in saved['optimizer_weights'].attrs['weight_names']]
+        assert shapes == [original['optimizer_weights'][n].shape
+                          for n in original['optimizer_weights'].attrs['weight_names']
+                          if '/average/' not in str(n)]  # use_ema's averages are not kept
+        assert after['config'].get('use_ema') in (None, False)
+    K.clear_session()
+    model = load_model(str(tmp_path / 'back.h5'))
+    tx, ty = _arrays(data, 'tx'), _arrays(data, 'ty')
+    model.train_on_batch(tx if len(tx) > 1 else tx[0], ty if len(ty) > 1 else ty[0])
+    _close(_predict(model, _arrays(data, 'x')), _arrays(data, 'after'), name + ': saved back, one step')
