@@ -33,10 +33,11 @@ import six
 
 from ..utils.generic_utils import deserialize_keras_object, get_custom_objects, serialize_keras_object
 from .base import Optimizer, clip_norm
-from .rules import SGD, Adadelta, Adagrad, Adam, Adamax, Ftrl, Lion, Nadam, RMSprop
+from .rules import SGD, Adadelta, Adafactor, Adagrad, Adam, Adamax, Ftrl, Lion, Nadam, RMSprop
 
 __all__ = ['Optimizer', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam', 'Ftrl', 'Lion',
-           'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamax', 'nadam', 'ftrl', 'lion',
+           'Adafactor', 'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamax', 'nadam', 'ftrl', 'lion',
+           'adafactor',
            'clip_norm', 'serialize', 'deserialize', 'get']
 
 # Aliases (Keras 2 lower-case names).
@@ -49,9 +50,11 @@ adamax = Adamax
 nadam = Nadam
 ftrl = Ftrl
 lion = Lion
+adafactor = Adafactor
 
 _ALL_CLASSES = {'sgd': SGD, 'rmsprop': RMSprop, 'adagrad': Adagrad, 'adadelta': Adadelta, 'adam': Adam,
-                'adamax': Adamax, 'nadam': Nadam, 'ftrl': Ftrl, 'lion': Lion}
+                'adamax': Adamax, 'nadam': Nadam, 'ftrl': Ftrl, 'lion': Lion,
+                'adafactor': Adafactor}
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ Three generations of optimizer write the `training_config` and
 same update: tf.keras's per-variable `clipnorm`, its clipping order and the
 decoupled `weight_decay` are reproduced, and the 2.11+ `RMSprop`/`Adagrad`
 (epsilon inside the square root) and `Nadam` (momentum schedule `0.96^t`)
-keep their formulas. The optimizer remembers where it came from
+keep their formulas; a learning-rate schedule object as `learning_rate`
+becomes the matching `optimizers.schedules` function of `iterations`. The
+optimizer remembers where it came from
 (`tf_keras_origin`), so that `saved_config` / `saved_state` write the file
 back in the layout that generation reads. Arguments with no minikeras
 equivalent raise a ValueError, or warn when the model stays usable
@@ -30,7 +32,8 @@ import numpy as np
 
 from .. import backend as K
 from .base import clip_norm
-from .rules import SGD, Adadelta, Adagrad, Adam, Adamax, Ftrl, Lion, Nadam, RMSprop
+from . import schedules
+from .rules import SGD, Adadelta, Adafactor, Adagrad, Adam, Adamax, Ftrl, Lion, Nadam, RMSprop
 
 __all__ = ['KERAS2', 'TF_LEGACY', 'TF_NEW', 'generation_of', 'optimizer_from_config', 'restore_state',
            'saved_config', 'saved_state']
@@ -78,6 +81,8 @@ _SPECS = {
                          'l2_regularization_strength', 'l2_shrinkage_regularization_strength', 'beta'),
                   [['accumulator', 'linear']], ['accumulator', 'linear']),
     'Lion': _Spec(Lion, ('beta_1', 'beta_2'), [['m']], None),
+    'Adafactor': _Spec(Adafactor, ('beta_2_decay', 'epsilon_1', 'epsilon_2', 'clip_threshold', 'relative_step'),
+                       [['r', 'c', 'v']], None),
 }
 
 
@@ -138,10 +143,12 @@ class TFKerasOrigin(object):
         clipvalue: elementwise clip.
         weight_decay: decoupled weight decay (2.11+): `p <- p - lr * wd * p`
             before the update, with the gradient taken at the old `p`.
+        schedule: the learning-rate schedule (`optimizers.schedules`) that
+            replaces the `lr` variable, or None.
     """
 
     def __init__(self, generation, class_name, entry, clipnorm=None, global_clipnorm=None, clipvalue=None,
-                 weight_decay=None):
+                 weight_decay=None, schedule=None):
         self.generation = generation
         self.class_name = class_name
         self.entry = entry
@@ -149,6 +156,7 @@ class TFKerasOrigin(object):
         self.global_clipnorm = global_clipnorm
         self.clipvalue = clipvalue
         self.weight_decay = weight_decay
+        self.schedule = schedule
 
     def clip(self, grads):
         """Clips gradients as that generation does.
@@ -183,6 +191,17 @@ class _TFKerasBehaviour(object):
     def get_gradients(self, loss, params):
         # The rule was built without clipnorm/clipvalue: only tf.keras's clipping applies.
         return self.tf_keras_origin.clip(super(_TFKerasBehaviour, self).get_gradients(loss, params))
+
+    def _decayed_lr(self):
+        schedule = self.tf_keras_origin.schedule
+        if schedule is None:
+            return super(_TFKerasBehaviour, self)._decayed_lr()
+        # As tf.keras: the schedule at the step count before this update, then OptimizerV2's `decay`.
+        iterations = K.cast(self.iterations, K.floatx())
+        lr = schedule(iterations)
+        if getattr(self, 'initial_decay', 0) > 0:
+            lr = lr / (1. + self.decay * iterations)
+        return lr
 
     def prepare(self, lr):
         hyper = dict(super(_TFKerasBehaviour, self).prepare(lr))
@@ -260,17 +279,18 @@ def optimizer_from_config(config, source, keras_version=None):
 
     Raises:
         ValueError: an argument minikeras cannot honour (a learning-rate
-            schedule, `Adafactor`, ...), naming file, optimizer and argument.
+            schedule it does not have, an unknown argument),
+            naming file, optimizer and argument.
     """
     generation = generation_of(config, keras_version)
     class_name = _class_name(config)
     if generation == KERAS2:
         return None
     spec = _SPECS.get(class_name)
+    if spec is None and class_name.startswith('LossScaleOptimizer'):
+        _fail(source, class_name, 'inner_optimizer', 'is wrapped in mixed-precision loss scaling, which minikeras '
+              '(float32 only) does not have; load with compile=False and compile with the inner optimizer')
     if spec is None:
-        if class_name == 'Adafactor':
-            _fail(source, class_name, 'class', 'has no minikeras equivalent (Adafactor\'s factored second moments '
-                  'are not implemented); load with compile=False and compile with another optimizer')
         return None  # a user optimizer: custom_objects decides
     if generation == TF_LEGACY and spec.legacy_slots is None:
         return None
@@ -281,10 +301,14 @@ def optimizer_from_config(config, source, keras_version=None):
         _fail(source, class_name, ', '.join(unknown), 'is not understood (tf.keras %s optimizer, generation %s)'
               % (class_name, generation))
     lr = inner.get('learning_rate', inner.get('lr'))
+    schedule = None
     if isinstance(lr, dict):
-        _fail(source, class_name, 'learning_rate', 'is a learning-rate schedule (%s), which minikeras does not '
-              'have; use a callback such as LearningRateScheduler, and load with compile=False'
-              % lr.get('class_name'))
+        try:
+            schedule = schedules.deserialize(lr)
+        except ValueError as e:
+            _fail(source, class_name, 'learning_rate', 'is not understood: %s; load with compile=False and use a '
+                  'callback such as LearningRateScheduler' % e)
+        lr = float(K.eval(schedule(K.constant(0.))))  # the value of `lr`, which the schedule replaces
     if inner.get('use_ema'):
         warnings.warn('%s: optimizer %s: argument use_ema=True (a moving average of the weights, copied into '
                       'the model at the end of fit) has no minikeras equivalent; the saved weights are used and '
@@ -313,7 +337,8 @@ def optimizer_from_config(config, source, keras_version=None):
         raise ValueError('%s: optimizer %s: %s' % (source, class_name, e))
     optimizer.tf_keras_origin = TFKerasOrigin(
         generation, class_name, config, clipnorm=inner.get('clipnorm'), global_clipnorm=inner.get('global_clipnorm'),
-        clipvalue=inner.get('clipvalue'), weight_decay=inner.get('weight_decay') if generation == TF_NEW else None)
+        clipvalue=inner.get('clipvalue'), weight_decay=inner.get('weight_decay') if generation == TF_NEW else None,
+        schedule=schedule)
     return optimizer
 
 
@@ -341,7 +366,8 @@ def _slots_by_kind(optimizer, class_name):
         return optimizer.iterations, {'accumulated_grad': weights[:n], 'accumulated_delta_var': weights[n:]}
     if isinstance(optimizer, Ftrl):
         return weights[0], {'accumulator': weights[1::2], 'linear': weights[2::2]}
-    kinds = {SGD: ['m'], Adam: ['m', 'v', 'vhat'], Adamax: ['m', 'u'], Nadam: ['m', 'v'], Lion: ['m']}
+    kinds = {SGD: ['m'], Adam: ['m', 'v', 'vhat'], Adamax: ['m', 'u'], Nadam: ['m', 'v'], Lion: ['m'],
+             Adafactor: ['r', 'c', 'v']}
     kinds = next(v for cls, v in kinds.items() if isinstance(optimizer, cls))
     n = (len(weights) - 1) // len(kinds)
     slots = {k: weights[1 + i * n:1 + (i + 1) * n] for i, k in enumerate(kinds)}
@@ -350,14 +376,22 @@ def _slots_by_kind(optimizer, class_name):
     return weights[0], slots
 
 
+def _unfactored(class_name, kind, slots, i):
+    """True for Adafactor's `r`/`c` of a parameter of rank < 2, which tf.keras does not save."""
+    return class_name == 'Adafactor' and kind in ('r', 'c') and len(K.int_shape(slots['v'][i])) < 2
+
+
 def _new_order(class_name, slots):
-    """The 2.11+ state order after `iteration`: [(kind, parameter index)]."""
+    """The 2.11+ state order after `iteration`: [(kind, parameter index)].
+
+    Adafactor keeps its factored `r`, `c` only for parameters of rank >= 2.
+    """
     order = []
     for group in _SPECS[class_name].new_groups:
         group = [kind for kind in group if kind in slots]
         if group:
             n = len(slots[group[0]])
-            order += [(kind, i) for i in range(n) for kind in group]
+            order += [(kind, i) for i in range(n) for kind in group if not _unfactored(class_name, kind, slots, i)]
     return order
 
 
@@ -420,7 +454,8 @@ def _short(items, limit=6):
 def saved_config(optimizer):
     """The `optimizer_config` entry to write: the tf.keras form for an optimizer loaded from one, else Keras 2.2's.
 
-    The learning rate is the current one (callbacks may have changed it);
+    The learning rate is the current one (callbacks may have changed it),
+    or the schedule read from the file;
     `use_ema` is written as false, since minikeras keeps no moving average.
     """
     origin = getattr(optimizer, 'tf_keras_origin', None)
@@ -428,7 +463,8 @@ def saved_config(optimizer):
         return {'class_name': optimizer.__class__.__name__, 'config': optimizer.get_config()}
     entry = dict(origin.entry)
     inner = dict(entry.get('config') or {})
-    inner['learning_rate' if 'lr' not in inner else 'lr'] = float(K.get_value(optimizer.lr))
+    if origin.schedule is None:
+        inner['learning_rate' if 'lr' not in inner else 'lr'] = float(K.get_value(optimizer.lr))
     if inner.get('use_ema'):
         inner['use_ema'] = False  # trained here without the average: the state written has none
     entry['config'] = inner

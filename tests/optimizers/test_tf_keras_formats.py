@@ -43,7 +43,8 @@ def test_keras2_config_is_left_to_deserialize():
                                               ('Adagrad', optimizers.Adagrad), ('Adadelta', optimizers.Adadelta),
                                               ('Adam', optimizers.Adam), ('AdamW', optimizers.Adam),
                                               ('Adamax', optimizers.Adamax), ('Nadam', optimizers.Nadam),
-                                              ('Ftrl', optimizers.Ftrl), ('Lion', optimizers.Lion)])
+                                              ('Ftrl', optimizers.Ftrl), ('Lion', optimizers.Lion),
+                                              ('Adafactor', optimizers.Adafactor)])
 def test_every_new_optimizer_maps_to_its_rule(class_name, rule):
     optimizer = tkf.optimizer_from_config(_new(class_name), 'f.h5')
     assert isinstance(optimizer, rule)
@@ -51,14 +52,27 @@ def test_every_new_optimizer_maps_to_its_rule(class_name, rule):
     assert float(K.get_value(optimizer.lr)) == pytest.approx(0.01)
 
 
-def test_learning_rate_schedule_is_refused_by_name():
-    schedule = {'class_name': 'ExponentialDecay', 'config': {'initial_learning_rate': 0.1, 'decay_steps': 10,
-                                                             'decay_rate': 0.9}}
+def test_unknown_learning_rate_schedule_is_refused_by_name():
+    schedule = {'class_name': 'CosineDecayRestarts', 'config': {'initial_learning_rate': 0.1,
+                                                                'first_decay_steps': 10}}
     with pytest.raises(ValueError) as info:
         tkf.optimizer_from_config(_new('Adam', learning_rate=schedule), 'model.h5')
     message = str(info.value)
     assert 'model.h5' in message and 'Adam' in message and 'learning_rate' in message
-    assert 'ExponentialDecay' in message
+    assert 'CosineDecayRestarts' in message
+
+
+def test_learning_rate_schedule_drives_the_step():
+    schedule = {'class_name': 'ExponentialDecay', 'config': {'initial_learning_rate': 0.1, 'decay_steps': 1,
+                                                             'decay_rate': 0.5, 'staircase': False, 'name': None}}
+    optimizer = tkf.optimizer_from_config(_new('SGD', learning_rate=schedule, momentum=0.0, nesterov=False), 'f')
+    p = K.variable(np.zeros(2, 'float32'))
+    loss = K.sum(p * K.constant(np.ones(2, 'float32')))
+    step = K.function([], [], updates=optimizer.get_updates(loss=loss, params=[p]))
+    step([])
+    step([])
+    np.testing.assert_allclose(K.get_value(p), -(0.1 + 0.05) * np.ones(2), rtol=1e-6)
+    assert tkf.saved_config(optimizer)['config']['learning_rate'] == schedule
 
 
 def test_unknown_argument_is_refused_by_name():
@@ -67,9 +81,11 @@ def test_unknown_argument_is_refused_by_name():
     assert 'model.h5' in str(info.value) and 'SGD' in str(info.value) and 'gradient_aggregator' in str(info.value)
 
 
-def test_adafactor_is_refused_by_name():
-    with pytest.raises(ValueError, match='model.h5.*Adafactor'):
-        tkf.optimizer_from_config(_new('Adafactor'), 'model.h5')
+def test_loss_scale_optimizer_is_refused_by_name():
+    config = {'class_name': 'LossScaleOptimizerV3', 'config': {'inner_optimizer': _new('Adam'), 'dynamic': True,
+                                                                'is_legacy_optimizer': False}}
+    with pytest.raises(ValueError, match='model.h5.*LossScaleOptimizerV3.*inner_optimizer'):
+        tkf.optimizer_from_config(config, 'model.h5')
 
 
 def test_use_ema_warns_with_file_optimizer_and_argument():
@@ -126,3 +142,31 @@ def test_lion_rule():
     np.testing.assert_allclose(_one_step(optimizer, np.ones(3, 'float32'), grad), 1 - 0.1 * np.sign(grad))
     assert optimizers.get('lion').__class__ is optimizers.Lion
     assert optimizers.Lion.from_config(optimizer.get_config()).get_config() == optimizer.get_config()
+
+
+def test_adafactor_rule_factored_and_not():
+    """One step of Adafactor against its formulas, for a matrix (factored) and a vector."""
+    rng = np.random.RandomState(0)
+    p_mat, g_mat = rng.randn(3, 4).astype('float32'), rng.randn(3, 4).astype('float32')
+    p_vec, g_vec = rng.randn(4).astype('float32'), rng.randn(4).astype('float32')
+    optimizer = optimizers.Adafactor(lr=0.01)
+    params = [K.variable(p_mat), K.variable(p_vec)]
+    loss = K.sum(params[0] * K.constant(g_mat)) + K.sum(params[1] * K.constant(g_vec))
+    K.function([], [], updates=optimizer.get_updates(loss=loss, params=params))([])
+
+    def rms(x):
+        return np.sqrt(np.mean(np.square(x)))
+    beta_2 = 1 - 1. ** -0.8
+    rho = min(0.01, 1.)
+    g2 = g_mat ** 2 + 1e-30
+    r = (1 - beta_2) * g2.mean(-1)
+    c = (1 - beta_2) * g2.mean(-2)
+    v = (r / r.mean())[:, None] * c[None, :]
+    u = g_mat / np.sqrt(v)
+    expected_mat = p_mat - max(1e-3, rms(p_mat)) * rho * u / max(1., rms(u))
+    v_vec = (1 - beta_2) * (g_vec ** 2 + 1e-30)
+    u_vec = g_vec / np.sqrt(v_vec)
+    expected_vec = p_vec - max(1e-3, rms(p_vec)) * rho * u_vec / max(1., rms(u_vec))
+    np.testing.assert_allclose(K.get_value(params[0]), expected_mat, rtol=1e-5)
+    np.testing.assert_allclose(K.get_value(params[1]), expected_vec, rtol=1e-5)
+    assert [tuple(w.shape) for w in optimizer.get_weights()] == [(), (3,), (1,), (4,), (1,), (3, 4), (4,)]
