@@ -69,7 +69,7 @@ def deserialize(config, custom_objects=None):
     """Creates an optimizer from `{'class_name': ..., 'config': ...}`.
 
     Built-in class names match case-insensitively (`'adam'`, `'Adam'`,
-    `'ADAM'`); user classes are found in `custom_objects` or the global
+    `'ADAM'`), with or without tf-keras's `Custom>` prefix; user classes are found in `custom_objects` or the global
     custom object scope, and take precedence over a built-in of the same name.
 
     Raises:
@@ -82,6 +82,8 @@ def deserialize(config, custom_objects=None):
     config.setdefault('config', {})
     name = config['class_name']
     custom = custom_objects or {}
+    if str(name).startswith('Custom>') and name not in custom and name not in get_custom_objects():
+        name = config['class_name'] = name[len('Custom>'):]  # tf-keras's registration prefix
     if name not in custom and name not in get_custom_objects() and str(name).lower() in _ALL_CLASSES:
         config['class_name'] = str(name).lower()
     return deserialize_keras_object(config, module_objects=_ALL_CLASSES, custom_objects=custom_objects,

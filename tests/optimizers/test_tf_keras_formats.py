@@ -170,3 +170,12 @@ def test_adafactor_rule_factored_and_not():
     np.testing.assert_allclose(K.get_value(params[0]), expected_mat, rtol=1e-5)
     np.testing.assert_allclose(K.get_value(params[1]), expected_vec, rtol=1e-5)
     assert [tuple(w.shape) for w in optimizer.get_weights()] == [(), (3,), (1,), (4,), (1,), (3, 4), (4,)]
+
+
+def test_custom_prefix_of_user_optimizers():
+    class MyOptimizer(optimizers.SGD):
+        pass
+    optimizer = optimizers.deserialize({'class_name': 'Custom>MyOptimizer', 'config': {'lr': 0.5}},
+                                       custom_objects={'MyOptimizer': MyOptimizer})
+    assert isinstance(optimizer, MyOptimizer)
+    assert isinstance(optimizers.deserialize({'class_name': 'Custom>Adam', 'config': {}}), optimizers.Adam)
