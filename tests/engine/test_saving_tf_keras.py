@@ -1,12 +1,13 @@
 """The tf.keras / tf-keras `.h5` corpus (tests/fixtures/tf_keras, written by generate.py there).
 
-Every file loads with `compile=True`, predicts as the TensorFlow version that
+The files are stored gzipped (byte for byte what TensorFlow wrote). Every file loads with `compile=True`, predicts as the TensorFlow version that
 wrote it, and, where the manifest says so, one `train_on_batch` step on the
 loaded model (the restored optimizer state) gives the predictions TensorFlow
 gave after the same step. Cases minikeras cannot honour raise or warn with
 a message naming the file, the optimizer and the argument.
 """
 import glob
+import gzip
 import json
 import os
 import warnings
@@ -56,10 +57,18 @@ def test_corpus_is_present():
                                                                 for v in versions)
 
 
+def _unpacked(directory, case, tmp_path):
+    """The corpus file (stored gzipped) as a plain `.h5` under `tmp_path`; its path."""
+    path = str(tmp_path / case['file'])
+    with gzip.open(os.path.join(directory, case['file'] + '.gz'), 'rb') as packed, open(path, 'wb') as out:
+        out.write(packed.read())
+    return path
+
+
 @pytest.mark.parametrize('directory, name, case', CASES)
-def test_tf_keras_file(directory, name, case):
+def test_tf_keras_file(directory, name, case, tmp_path):
     K.clear_session()
-    path = os.path.join(directory, case['file'])
+    path = _unpacked(directory, case, tmp_path)
     data = np.load(os.path.join(directory, name + '.npz'))
     expect = case.get('expect')
     if expect == 'error':
@@ -95,7 +104,7 @@ def test_save_back_keeps_the_generation(directory, name, case, tmp_path):
     """A loaded tf.keras model saved by minikeras keeps its optimizer config and state layout."""
     import h5py
     K.clear_session()
-    source = os.path.join(directory, case['file'])
+    source = _unpacked(directory, case, tmp_path)
     data = np.load(os.path.join(directory, name + '.npz'))
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # use_ema's warning, checked in test_tf_keras_file
