@@ -23,6 +23,12 @@ Understood, with the same meaning as in tf.keras:
 
 Ignored, because they do not change the computation of a model loaded here:
 
+* `time_major: false` of recurrent layers (`true` raises), `implementation`
+  of `LocallyConnected` layers (its three modes compute the same values),
+  `noise_shape` of `SpatialDropout*` (which compute their own), the unused
+  `kernel_*` keys of separable convolutions, `keepdims: false` of global
+  pooling (`true` is honoured);
+
 * `InputLayer`: `sparse: false`, `ragged: false` (`true` raises: minikeras
   tensors are dense) and `optional` (Keras 3); the `trainable`/`dtype` of
   layers without weights;
@@ -44,6 +50,8 @@ TF_KERAS_LAYER_KEYS = {
     'sparse': 'ignored when false, raises when true (InputLayer)',
     'ragged': 'ignored when false, raises when true (InputLayer)',
     'optional': 'ignored (InputLayer)',
+    'time_major': 'ignored when false, raises when true (recurrent layers take (batch, time, ...) inputs)',
+    'implementation': 'checked (LocallyConnected: 1, 2 or 3 compute the same result)',
     'module': 'dropped (registration metadata)', 'registered_name': 'dropped (registration metadata)',
     'build_config': 'dropped (shapes are inferred)', 'compile_config': 'dropped (training_config is read)',
 }

@@ -55,3 +55,36 @@ def test_ragged_input_is_refused():
     with pytest.raises(ValueError, match='ragged'):
         layers.InputLayer(batch_input_shape=(None, 3), ragged=True)
     layers.InputLayer(batch_input_shape=(None, 3), ragged=False, optional=False)
+
+
+def test_every_layer_key_of_the_corpus_is_an_argument_or_listed():
+    """Every config key in the tf.keras corpus is a constructor argument somewhere in the class's MRO, a
+    base-layer keyword, or listed with its treatment in TF_KERAS_LAYER_KEYS."""
+    import glob
+    import gzip
+    import inspect
+    import io
+    import json
+    import os
+
+    import h5py
+
+    base = {'name', 'trainable', 'dtype', 'batch_input_shape', 'input_shape', 'batch_size', 'weights'}
+    corpus = os.path.join(os.path.dirname(os.path.dirname(__file__)), 'fixtures', 'tf_keras')
+    unexplained = set()
+    files = glob.glob(os.path.join(corpus, '*', '*.h5.gz'))
+    assert files
+    for path in files:
+        with gzip.open(path, 'rb') as packed, h5py.File(io.BytesIO(packed.read()), 'r') as f:
+            config = json.loads(f.attrs['model_config'])
+        for layer in config['config']['layers']:
+            cls = getattr(layers, layer['class_name'])
+            arguments = set()
+            for klass in cls.__mro__:
+                init = klass.__dict__.get('__init__')
+                if init is not None:
+                    arguments |= set(inspect.signature(getattr(init, '_legacy_original_init', init)).parameters)
+            for key in layer['config']:
+                if key not in arguments | base and key not in TF_KERAS_LAYER_KEYS:
+                    unexplained.add((layer['class_name'], key))
+    assert not unexplained, sorted(unexplained)
