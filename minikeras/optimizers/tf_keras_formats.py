@@ -246,12 +246,12 @@ class _AdagradNew(Adagrad):
 _CLASSES = {}
 
 
-def _behaviour_class(base):
-    """The subclass of `base` with tf.keras's clipping and weight decay (one per base, cached)."""
+def _behaviour_class(base, name):
+    """The subclass of `base` with tf.keras's clipping and weight decay, named `name` (one per base, cached)."""
     if base not in _CLASSES:
-        _CLASSES[base] = type(base.__name__, (_TFKerasBehaviour, base),
-                              {'__doc__': '%s with the gradient clipping and weight decay of the tf.keras '
-                                          'optimizer it was loaded from.' % base.__name__,
+        _CLASSES[base] = type(name, (_TFKerasBehaviour, base),
+                              {'__doc__': '%s with the gradient clipping, weight decay and learning-rate schedule '
+                                          'of the tf.keras optimizer it was loaded from.' % name,
                                '__module__': __name__})
     return _CLASSES[base]
 
@@ -332,7 +332,7 @@ def optimizer_from_config(config, source, keras_version=None):
     elif generation == TF_NEW and base is Adagrad:
         base = _AdagradNew
     try:
-        optimizer = _behaviour_class(base)(**kwargs)
+        optimizer = _behaviour_class(base, spec.base.__name__)(**kwargs)
     except (TypeError, ValueError) as e:
         raise ValueError('%s: optimizer %s: %s' % (source, class_name, e))
     optimizer.tf_keras_origin = TFKerasOrigin(
