@@ -282,14 +282,19 @@ def optimizer_from_config(config, source, keras_version=None):
             schedule it does not have, an unknown argument),
             naming file, optimizer and argument.
     """
-    generation = generation_of(config, keras_version)
     class_name = _class_name(config)
+    if class_name.startswith('LossScaleOptimizer'):
+        inner_optimizer = (config.get('config') or {}).get('inner_optimizer')
+        if not isinstance(inner_optimizer, dict):
+            _fail(source, class_name, 'inner_optimizer', 'is missing')
+        warnings.warn('%s: optimizer %s: the dynamic loss scaling of mixed precision has no minikeras equivalent '
+                      '(minikeras computes in float32, where it changes nothing); training resumes with its '
+                      'inner_optimizer %s.' % (source, class_name, _class_name(inner_optimizer)), stacklevel=3)
+        return optimizer_from_config(inner_optimizer, source, keras_version)
+    generation = generation_of(config, keras_version)
     if generation == KERAS2:
         return None
     spec = _SPECS.get(class_name)
-    if spec is None and class_name.startswith('LossScaleOptimizer'):
-        _fail(source, class_name, 'inner_optimizer', 'is wrapped in mixed-precision loss scaling, which minikeras '
-              '(float32 only) does not have; load with compile=False and compile with the inner optimizer')
     if spec is None:
         return None  # a user optimizer: custom_objects decides
     if generation == TF_LEGACY and spec.legacy_slots is None:
@@ -395,12 +400,18 @@ def _new_order(class_name, slots):
     return order
 
 
-def _slot_kind(name, optimizer_name):
-    """The slot name in a 2.11+ weight name `<optimizer>/<slot>/<variable path>:0` (None if not one)."""
+def _slot_kind(name, class_name, optimizer_name=None):
+    """The slot in a 2.11+ weight name: `<optimizer>/<slot>/<variable path>:0`, or `<slot>/<variable path>:0`
+    inside a loss-scale optimizer; 'iteration' for the step counter, None if the name is neither."""
     parts = str(name).split(':')[0].split('/')
     if parts[-1] == 'iteration':
         return 'iteration'
-    if len(parts) >= 3 and (parts[0] == optimizer_name or optimizer_name is None):
+    kinds = set(kind for group in _SPECS[class_name].new_groups for kind in group) | {'average'}
+    if len(parts) >= 3 and parts[0] == optimizer_name and parts[1] in kinds:
+        return parts[1]
+    if len(parts) >= 2 and parts[0] in kinds:
+        return parts[0]
+    if len(parts) >= 3 and parts[1] in kinds:
         return parts[1]
     return None
 
@@ -420,10 +431,7 @@ def restore_state(optimizer, names, values, source):
         optimizer.set_weights(values)
         return
     iterations, slots = _slots_by_kind(optimizer, origin.class_name)
-    opt_name = (origin.entry.get('config') or {}).get('name')
-    kinds = [_slot_kind(n, opt_name) for n in names]
-    if None in kinds:
-        kinds = [_slot_kind(n, None) for n in names]
+    kinds = [_slot_kind(n, origin.class_name, (origin.entry.get('config') or {}).get('name')) for n in names]
     pairs = [(kind, v) for kind, v in zip(kinds, values) if kind != 'average']
     expected = [('iteration', None)] + _new_order(origin.class_name, slots)
     if [k for k, _ in pairs] != [k for k, _ in expected]:

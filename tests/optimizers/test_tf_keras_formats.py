@@ -81,11 +81,25 @@ def test_unknown_argument_is_refused_by_name():
     assert 'model.h5' in str(info.value) and 'SGD' in str(info.value) and 'gradient_aggregator' in str(info.value)
 
 
-def test_loss_scale_optimizer_is_refused_by_name():
+def test_loss_scale_optimizer_resumes_with_its_inner_optimizer():
     config = {'class_name': 'LossScaleOptimizerV3', 'config': {'inner_optimizer': _new('Adam'), 'dynamic': True,
-                                                                'is_legacy_optimizer': False}}
-    with pytest.raises(ValueError, match='model.h5.*LossScaleOptimizerV3.*inner_optimizer'):
-        tkf.optimizer_from_config(config, 'model.h5')
+                                                                'initial_scale': 32768.0}}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        optimizer = tkf.optimizer_from_config(config, 'model.h5')
+    assert isinstance(optimizer, optimizers.Adam)
+    assert any('model.h5' in str(w.message) and 'LossScaleOptimizerV3' in str(w.message) and
+               'inner_optimizer' in str(w.message) for w in caught)
+
+
+def test_slot_names_with_and_without_the_optimizer_prefix():
+    assert tkf._slot_kind('iteration:0', 'Adam') == 'iteration'
+    assert tkf._slot_kind('my_adam/m/dense/kernel:0', 'Adam') == 'm'
+    assert tkf._slot_kind('v/m/kernel:0', 'Adam') == 'v'  # a layer named "m"
+    assert tkf._slot_kind('m/v/kernel:0', 'Adam', 'm') == 'v'  # an optimizer named "m"
+    assert tkf._slot_kind('v/dense/kernel:0', 'Adam') == 'v'  # inside a loss-scale optimizer
+    assert tkf._slot_kind('Adam/average/m/kernel:0', 'Adam') == 'average'
+    assert tkf._slot_kind('Adam/dense/kernel/m:0', 'Adam') is None  # OptimizerV2 names are not 2.11+ names
 
 
 def test_use_ema_warns_with_file_optimizer_and_argument():
