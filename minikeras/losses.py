@@ -358,6 +358,21 @@ class LossFunctionWrapper(Loss):
         return config
 
 
+def _wrapper_from_config(cls, config):
+    """`cls(**config)` for the configs tf-keras writes too.
+
+    tf-keras 2.13+ adds `fn`, the name of the wrapped function, which the
+    class already determines (dropped); `SparseCategoricalCrossentropy`'s
+    `ignore_class` is dropped when None (any other value reaches the
+    constructor, which refuses it by name).
+    """
+    config = dict(config)
+    config.pop('fn', None)
+    if 'ignore_class' in config and config['ignore_class'] is None:
+        del config['ignore_class']
+    return cls(**config)
+
+
 def _wrapper_class(class_name, fn, default_name, arg_defaults=(), doc=None):
     """Builds a tf_keras loss class with the given keyword arguments and defaults."""
     arg_defaults = tuple(arg_defaults)
@@ -380,7 +395,7 @@ def _wrapper_class(class_name, fn, default_name, arg_defaults=(), doc=None):
     cls = type(class_name, (LossFunctionWrapper,), {
         '__init__': __init__,
         '__doc__': doc or 'Loss class for `%s` (tf_keras API).' % fn.__name__,
-        'from_config': classmethod(lambda c, config: c(**config)),
+        'from_config': classmethod(_wrapper_from_config),
     })
     cls.__module__ = __name__
     return cls

@@ -225,3 +225,21 @@ def test_model_with_saturated_output_still_trains(activation, loss, y):
     value = model.train_on_batch(x, y)
     assert np.isfinite(value) and value > 100
     assert np.abs(model.get_weights()[0] - before).max() > 1.0
+
+
+def test_loss_class_configs_written_by_tf_keras_213_and_later():
+    """tf-keras 2.13+ adds `fn` (and `ignore_class` for sparse crossentropy) to loss class configs."""
+    from minikeras import losses as losses_module
+    loss = losses_module.deserialize({'class_name': 'CategoricalCrossentropy', 'config': {
+        'reduction': 'auto', 'name': 'categorical_crossentropy', 'from_logits': True, 'label_smoothing': 0.1,
+        'axis': -1, 'fn': 'categorical_crossentropy'}})
+    assert isinstance(loss, losses_module.CategoricalCrossentropy)
+    assert isinstance(losses_module.deserialize({'class_name': 'LogCosh', 'config': {
+        'reduction': 'auto', 'name': 'log_cosh', 'fn': 'log_cosh'}}), losses_module.LogCosh)
+    config = {'reduction': 'auto', 'name': 'scce', 'from_logits': False, 'ignore_class': None, 'axis': -1,
+              'fn': 'sparse_categorical_crossentropy'}
+    assert isinstance(losses_module.deserialize({'class_name': 'SparseCategoricalCrossentropy', 'config': config}),
+                      losses_module.SparseCategoricalCrossentropy)
+    config['ignore_class'] = 3
+    with pytest.raises(TypeError, match='ignore_class'):
+        losses_module.deserialize({'class_name': 'SparseCategoricalCrossentropy', 'config': config})

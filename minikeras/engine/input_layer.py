@@ -20,7 +20,10 @@ class InputLayer(Layer):
                  input_tensor=None, sparse=False, name=None, **kwargs):
         if 'batch_shape' in kwargs and batch_input_shape is None:  # tf_keras spelling
             batch_input_shape = kwargs.pop('batch_shape')
-        for key in ('ragged', 'optional', 'module', 'registered_name'):
+        if kwargs.pop('ragged', False):
+            raise ValueError('InputLayer %s: ragged=True (a tf.keras RaggedTensor input) is not supported: minikeras '
+                             'tensors are dense; pad the sequences (preprocessing.sequence.pad_sequences)' % name)
+        for key in ('optional', 'module', 'registered_name'):  # Keras 3 / registration metadata
             kwargs.pop(key, None)
         if not name:
             name = 'input_' + str(K.get_uid('input'))

@@ -201,9 +201,8 @@ def _model_config_json(model):
 
 def _training_config_json(model):
     """Keras 2.2.4's `training_config` (plus `weighted_metrics`) as JSON."""
-    optimizer = model.optimizer
-    config = {'optimizer_config': {'class_name': optimizer.__class__.__name__,
-                                   'config': optimizer.get_config()},
+    from ..optimizers.tf_keras_formats import saved_config
+    config = {'optimizer_config': saved_config(model.optimizer),
               'loss': getattr(model, 'loss', None),
               'metrics': getattr(model, 'metrics', None) or [],
               'weighted_metrics': getattr(model, 'weighted_metrics', None),
@@ -409,21 +408,28 @@ def _short_list(names, limit=8):
 # --------------------------------------------------------------------------------------------
 # Optimizer state
 # --------------------------------------------------------------------------------------------
-def _save_optimizer_weights(root, optimizer):
+def _save_optimizer_weights(root, optimizer, params):
+    from ..optimizers.tf_keras_formats import saved_state
     weights = list(getattr(optimizer, 'weights', None) or [])
     if not weights:
         return
-    values = K.batch_get_value(weights)
+    tf_keras_state = saved_state(optimizer, params)  # the layout of the tf.keras file it came from
+    if tf_keras_state is not None:
+        names, values = tf_keras_state
+    else:
+        values = K.batch_get_value(weights)
+        names = _weight_names(weights, prefix=optimizer.__class__.__name__ + '/')
     group = root.create_group('optimizer_weights')
-    names = _weight_names(weights, prefix=optimizer.__class__.__name__ + '/')
     group.set_names('weight_names', names)
     for name, value in zip(names, values):
         group.set_array(name, value)
 
 
 def _load_optimizer_weights(root):
+    """`(names, arrays)` of the saved optimizer state."""
     group = root.subgroup('optimizer_weights')
-    return [group.get_array(name) for name in group.get_names('weight_names')]
+    names = group.get_names('weight_names')
+    return names, [group.get_array(name) for name in names]
 
 
 # --------------------------------------------------------------------------------------------
@@ -597,11 +603,14 @@ def _convert_loss(loss, custom_objects):
     return _convert_custom_objects(loss, custom_objects)
 
 
-def _compile_from_training_config(model, training_config, custom_objects, source):
+def _compile_from_training_config(model, training_config, custom_objects, source, keras_version=None):
     from .. import optimizers
+    from ..optimizers.tf_keras_formats import optimizer_from_config
     optimizer_config = preprocess_model_config(training_config['optimizer_config'])
     try:
-        optimizer = optimizers.deserialize(optimizer_config, custom_objects=custom_objects)
+        optimizer = optimizer_from_config(training_config['optimizer_config'], source, keras_version)
+        if optimizer is None:
+            optimizer = optimizers.deserialize(optimizer_config, custom_objects=custom_objects)
         kwargs = {'loss': _convert_loss(training_config.get('loss'), custom_objects),
                   'metrics': _convert_metrics(training_config.get('metrics'), model.output_names, custom_objects),
                   'loss_weights': training_config.get('loss_weights'),
@@ -616,10 +625,11 @@ def _compile_from_training_config(model, training_config, custom_objects, source
                       'with compile=False to get the model without its training configuration.' % (source, e))
 
 
-def _restore_optimizer_state(model, values, source):
+def _restore_optimizer_state(model, saved, source):
+    from ..optimizers.tf_keras_formats import restore_state
     model._make_train_function()  # creates the optimizer's state variables (Keras 2.2's order of events)
     try:
-        model.optimizer.set_weights(values)
+        restore_state(model.optimizer, saved[0], saved[1], source)
     except ValueError as e:
         warnings.warn('Error in loading the saved optimizer state from %s (%s). As a result, the model starts '
                       'with a freshly initialised optimizer.' % (source, e))
@@ -680,7 +690,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
         save_weights_to_hdf5_group(root.create_group('model_weights'), _saved_layers(model))
         if training_config is not None:
             root.set_text('training_config', training_config)
-            _save_optimizer_weights(root, optimizer)
+            _save_optimizer_weights(root, optimizer, model.trainable_weights)
         f.file.flush()
 
 
@@ -728,7 +738,8 @@ def _load_model_from_group(root, custom_objects, compile, safe_mode, source):
             hint = (' It looks like a weights-only file (written by save_weights): build the model and call '
                     'model.load_weights(path).')
         raise ValueError('No model found in config file %s (no "model_config" attribute).%s' % (source, hint))
-    config = preprocess_model_config(json.loads(model_config))
+    from ..legacy.tf_keras import adapt_model_config
+    config = adapt_model_config(preprocess_model_config(json.loads(model_config)), root.get_text('keras_version', None))
     check_config_is_safe(config, safe_mode)
     model = _deserialize_model(config, custom_objects)
     if 'model_weights' not in root:
@@ -736,7 +747,8 @@ def _load_model_from_group(root, custom_objects, compile, safe_mode, source):
     load_weights_from_hdf5_group(root.subgroup('model_weights'), model.layers)
     training_config = root.get_text('training_config')
     if compile and training_config is not None:
-        _compile_from_training_config(model, json.loads(training_config), custom_objects, source)
+        _compile_from_training_config(model, json.loads(training_config), custom_objects, source,
+                                      root.get_text('keras_version', None))
         if 'optimizer_weights' in root:
             _restore_optimizer_state(model, _load_optimizer_weights(root), source)
     elif compile and training_config is None:

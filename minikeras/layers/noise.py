@@ -20,11 +20,20 @@ def _check_rate(layer, rate, name='rate'):
     return rate
 
 
+def _with_seed(config, seed):
+    """`config` plus `seed` when one was given (Keras 2.2.4's noise layers have no `seed` argument)."""
+    if seed is not None:
+        config['seed'] = seed
+    return config
+
+
 class GaussianNoise(Layer):
     """Adds zero-centred Gaussian noise (training only).
 
     Args:
         stddev: float, standard deviation of the noise.
+        seed: optional random seed (tf.keras 2.x; the sequence differs from
+            TensorFlow's, only its reproducibility is kept).
         **kwargs: standard layer keyword arguments.
 
     Call arguments:
@@ -33,9 +42,10 @@ class GaussianNoise(Layer):
     Input shape: any. Output shape: the input shape.
     """
 
-    def __init__(self, stddev, **kwargs):
+    def __init__(self, stddev, seed=None, **kwargs):
         super(GaussianNoise, self).__init__(**kwargs)
         self.supports_masking = True
+        self.seed = seed
         self.stddev = float(stddev)
         if self.stddev < 0:
             raise ValueError('Layer %s: `stddev` must be >= 0, got %r' % (self.name, stddev))
@@ -43,11 +53,11 @@ class GaussianNoise(Layer):
     def call(self, inputs, training=None):
         def noised():
             return inputs + K.random_normal(shape=K.shape(inputs), mean=0., stddev=self.stddev,
-                                            dtype=K.dtype(inputs))
+                                            dtype=K.dtype(inputs), seed=self.seed)
         return K.in_train_phase(noised, inputs, training=training)
 
     def get_config(self):
-        config = {'stddev': self.stddev}
+        config = _with_seed({'stddev': self.stddev}, self.seed)
         base_config = super(GaussianNoise, self).get_config()
         return dict(list(base_config.items()) + list(config.items()))
 
@@ -61,15 +71,17 @@ class GaussianDropout(Layer):
 
     Args:
         rate: float in [0, 1): the drop probability of the equivalent dropout.
+        seed: optional random seed (tf.keras 2.x), as for `GaussianNoise`.
         **kwargs: standard layer keyword arguments.
 
     Call arguments:
         training: True/False to force the mode; None follows the learning phase.
     """
 
-    def __init__(self, rate, **kwargs):
+    def __init__(self, rate, seed=None, **kwargs):
         super(GaussianDropout, self).__init__(**kwargs)
         self.supports_masking = True
+        self.seed = seed
         self.rate = _check_rate(self, rate)
 
     def call(self, inputs, training=None):
@@ -77,12 +89,12 @@ class GaussianDropout(Layer):
             def noised():
                 stddev = np.sqrt(self.rate / (1.0 - self.rate))
                 return inputs * K.random_normal(shape=K.shape(inputs), mean=1.0, stddev=stddev,
-                                                dtype=K.dtype(inputs))
+                                                dtype=K.dtype(inputs), seed=self.seed)
             return K.in_train_phase(noised, inputs, training=training)
         return inputs
 
     def get_config(self):
-        config = {'rate': self.rate}
+        config = _with_seed({'rate': self.rate}, self.seed)
         base_config = super(GaussianDropout, self).get_config()
         return dict(list(base_config.items()) + list(config.items()))
 

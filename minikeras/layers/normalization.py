@@ -4,6 +4,9 @@ from .. import constraints, initializers, regularizers
 from ..engine.base_layer import InputSpec, Layer, _shape_str
 
 
+_KERAS2 = object()  # BatchNormalization built without tf.keras's `fused` key
+
+
 class BatchNormalization(Layer):
     """Batch normalization (Ioffe and Szegedy, 2015).
 
@@ -47,8 +50,10 @@ class BatchNormalization(Layer):
                  beta_initializer='zeros', gamma_initializer='ones', moving_mean_initializer='zeros',
                  moving_variance_initializer='ones', beta_regularizer=None, gamma_regularizer=None,
                  beta_constraint=None, gamma_constraint=None, **kwargs):
+        # tf.keras's `fused` (any value, None included) marks a tf.keras layer: see `_variance_correction`.
+        self._fused = kwargs.pop('fused', _KERAS2)
         # tf_keras-only options that do not change the computation here.
-        for key in ('fused', 'renorm', 'renorm_clipping', 'renorm_momentum', 'virtual_batch_size',
+        for key in ('renorm', 'renorm_clipping', 'renorm_momentum', 'virtual_batch_size',
                     'adjustment', 'synchronized'):
             value = kwargs.pop(key, None)
             if key in ('renorm', 'synchronized') and value:
@@ -133,15 +138,31 @@ class BatchNormalization(Layer):
         normed_training, mean, variance = K.normalize_batch_in_training(
             inputs, self.gamma, self.beta, reduction_axes, epsilon=self.epsilon)
 
-        # Keras 2.2.4: unbiased-style correction n / (n - (1 + epsilon)) of the
-        # batch variance before it enters the moving average.
-        sample_size = self._sample_size(inputs, input_shape, reduction_axes)
-        variance = variance * (sample_size / (sample_size - (1.0 + self.epsilon)))
+        variance = variance * self._variance_correction(inputs, input_shape, reduction_axes)
 
         self.add_update([K.moving_average_update(self.moving_mean, mean, self.momentum),
                          K.moving_average_update(self.moving_variance, variance, self.momentum)],
                         inputs)
         return K.in_train_phase(normed_training, normalize_inference, training=training)
+
+    def _variance_correction(self, inputs, input_shape, reduction_axes):
+        """The factor applied to the batch variance before it enters `moving_variance`.
+
+        Keras 2.2.4: `n / (n - (1 + epsilon))`, `n` the number of values per
+        feature. A tf.keras 2.x layer (its config has `fused`, which
+        `minikeras.legacy.tf_keras` adds to the layers of tf.keras files) uses
+        the fused kernel's Bessel correction `n / (n - 1)` on 4-D/5-D inputs
+        with the channels first or last, and no correction otherwise.
+        """
+        ndim = len(input_shape)
+        if self._fused is not _KERAS2:
+            fused = self._fused in (None, True) and ndim in (4, 5) and self.axis % ndim in (1, ndim - 1)
+            if not fused:
+                return 1.0
+            sample_size = self._sample_size(inputs, input_shape, reduction_axes)
+            return sample_size / (sample_size - 1.0)
+        sample_size = self._sample_size(inputs, input_shape, reduction_axes)
+        return sample_size / (sample_size - (1.0 + self.epsilon))
 
     @staticmethod
     def _sample_size(inputs, input_shape, reduction_axes):
@@ -176,6 +197,8 @@ class BatchNormalization(Layer):
             'beta_constraint': constraints.serialize(self.beta_constraint),
             'gamma_constraint': constraints.serialize(self.gamma_constraint),
         }
+        if self._fused is not _KERAS2:  # a tf.keras layer keeps its statistics when saved again
+            config['fused'] = self._fused
         base_config = super(BatchNormalization, self).get_config()
         return dict(list(base_config.items()) + list(config.items()))
 

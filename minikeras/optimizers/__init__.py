@@ -25,17 +25,19 @@ The Keras 2.0 call order `get_updates(params, constraints, loss)` is still
 accepted by every optimizer, including subclasses.
 
 Layout: `base.py` (the `Optimizer` bookkeeping, `clip_norm`), `rules.py` (the
-update rules); this module holds the registry (`serialize`, `deserialize`,
+update rules), `tf_keras_formats.py` (the optimizers of tf.keras / tf-keras
+`.h5` files: their configs, state layouts and saving back); this module holds the registry (`serialize`, `deserialize`,
 `get`) and the public names, importable as `minikeras.optimizers.Adam`.
 """
 import six
 
 from ..utils.generic_utils import deserialize_keras_object, get_custom_objects, serialize_keras_object
 from .base import Optimizer, clip_norm
-from .rules import SGD, Adadelta, Adagrad, Adam, Adamax, Ftrl, Nadam, RMSprop
+from .rules import SGD, Adadelta, Adafactor, Adagrad, Adam, Adamax, Ftrl, Lion, Nadam, RMSprop
 
-__all__ = ['Optimizer', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam', 'Ftrl',
-           'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamax', 'nadam', 'ftrl',
+__all__ = ['Optimizer', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam', 'Ftrl', 'Lion',
+           'Adafactor', 'sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamax', 'nadam', 'ftrl', 'lion',
+           'adafactor',
            'clip_norm', 'serialize', 'deserialize', 'get']
 
 # Aliases (Keras 2 lower-case names).
@@ -47,9 +49,12 @@ adam = Adam
 adamax = Adamax
 nadam = Nadam
 ftrl = Ftrl
+lion = Lion
+adafactor = Adafactor
 
 _ALL_CLASSES = {'sgd': SGD, 'rmsprop': RMSprop, 'adagrad': Adagrad, 'adadelta': Adadelta, 'adam': Adam,
-                'adamax': Adamax, 'nadam': Nadam, 'ftrl': Ftrl}
+                'adamax': Adamax, 'nadam': Nadam, 'ftrl': Ftrl, 'lion': Lion,
+                'adafactor': Adafactor}
 
 
 # --------------------------------------------------------------------------------------------
@@ -64,7 +69,7 @@ def deserialize(config, custom_objects=None):
     """Creates an optimizer from `{'class_name': ..., 'config': ...}`.
 
     Built-in class names match case-insensitively (`'adam'`, `'Adam'`,
-    `'ADAM'`); user classes are found in `custom_objects` or the global
+    `'ADAM'`), with or without tf-keras's `Custom>` prefix; user classes are found in `custom_objects` or the global
     custom object scope, and take precedence over a built-in of the same name.
 
     Raises:
@@ -77,6 +82,8 @@ def deserialize(config, custom_objects=None):
     config.setdefault('config', {})
     name = config['class_name']
     custom = custom_objects or {}
+    if str(name).startswith('Custom>') and name not in custom and name not in get_custom_objects():
+        name = config['class_name'] = name[len('Custom>'):]  # tf-keras's registration prefix
     if name not in custom and name not in get_custom_objects() and str(name).lower() in _ALL_CLASSES:
         config['class_name'] = str(name).lower()
     return deserialize_keras_object(config, module_objects=_ALL_CLASSES, custom_objects=custom_objects,

@@ -11,7 +11,7 @@ import numpy as np
 from .. import backend as K
 from .base import Optimizer, _learning_rate_arg
 
-__all__ = ['SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam', 'Ftrl']
+__all__ = ['SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam', 'Ftrl', 'Lion', 'Adafactor']
 
 
 class SGD(Optimizer):
@@ -542,4 +542,114 @@ class Ftrl(Optimizer):
                   'l2_shrinkage_regularization_strength': self.l2_shrinkage_regularization_strength,
                   'beta': self.beta, 'decay': self._hyper('decay')}
         config.update(super(Ftrl, self).get_config())
+        return config
+
+
+class Lion(Optimizer):
+    """Lion (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms"), as in tf.keras 2.13+.
+
+    `p = p - lr * sign(beta_1 * m + (1 - beta_1) * g); m = beta_2 * m + (1 - beta_2) * g`.
+
+    Args:
+        lr: learning rate >= 0 (default 0.0001; Lion wants a 3-10x smaller
+            rate than Adam). `learning_rate` is an alias.
+        beta_1: interpolation factor of the update direction (default 0.9).
+        beta_2: decay of the momentum (default 0.99).
+        **kwargs: `clipnorm`, `clipvalue`, `name`.
+
+    State (`weights`): `[iterations] + ms`.
+    """
+
+    def __init__(self, lr=None, beta_1=0.9, beta_2=0.99, **kwargs):
+        lr = _learning_rate_arg(lr, kwargs, 0.0001)
+        super(Lion, self).__init__(**kwargs)
+        for name, value in (('beta_1', beta_1), ('beta_2', beta_2)):
+            if not 0 <= float(value) <= 1:
+                raise ValueError('Lion: %s must be in [0, 1], got %r' % (name, value))
+        self._create_hypers(lr=lr, beta_1=beta_1, beta_2=beta_2)
+
+    def create_slots(self, params):
+        return [self._zeros_like(params)]
+
+    def update_step(self, p, g, slots, hyper):
+        m, = slots
+        direction = K.sign(self.beta_1 * m + (1. - self.beta_1) * g)
+        return p - hyper['lr'] * direction, [self.beta_2 * m + (1. - self.beta_2) * g]
+
+    def get_config(self):
+        config = {'lr': self._hyper('lr'), 'beta_1': self._hyper('beta_1'), 'beta_2': self._hyper('beta_2')}
+        config.update(super(Lion, self).get_config())
+        return config
+
+
+class Adafactor(Optimizer):
+    """Adafactor (Shazeer & Stern, 2018) with tf.keras 2.11+'s formulas: factored second moments.
+
+    With `t = iterations + 1`, `rho = min(lr, 1 / sqrt(t))`, `beta_2 = 1 - t^beta_2_decay` and
+    `G = g^2 + epsilon_1`: for a parameter of rank >= 2,
+    `r = beta_2 * r + (1 - beta_2) * mean(G, -1)`, `c = beta_2 * c + (1 - beta_2) * mean(G, -2)`,
+    `v = (r / mean(r)) outer c`; otherwise `v = beta_2 * v + (1 - beta_2) * G`. Then
+    `u = g / sqrt(v)`, `u = u / max(1, rms(u) / clip_threshold)` and
+    `p = p - max(epsilon_2, rms(p)) * rho * u`.
+
+    Args:
+        lr: learning rate (default 0.001). `learning_rate` is an alias.
+        beta_2_decay: exponent of the second-moment decay (default -0.8).
+        epsilon_1: added to the squared gradient (default 1e-30).
+        epsilon_2: lower bound of the parameter scale (default 1e-3).
+        clip_threshold: bound of the update's RMS (default 1.0).
+        relative_step: kept for the config; the step size is always capped
+            at `1 / sqrt(t)`, as in tf.keras.
+        **kwargs: `clipnorm`, `clipvalue`, `name`.
+
+    State (`weights`): `[iterations] + rs + cs + vs`; for parameters of rank
+    < 2, `r` and `c` are unused `(1,)` zero variables.
+    """
+
+    def __init__(self, lr=None, beta_2_decay=-0.8, epsilon_1=1e-30, epsilon_2=1e-3, clip_threshold=1.0,
+                 relative_step=True, **kwargs):
+        lr = _learning_rate_arg(lr, kwargs, 0.001)
+        super(Adafactor, self).__init__(**kwargs)
+        self._create_hypers(lr=lr)
+        self.beta_2_decay = float(beta_2_decay)
+        self.epsilon_1 = float(epsilon_1)
+        self.epsilon_2 = float(epsilon_2)
+        self.clip_threshold = float(clip_threshold)
+        self.relative_step = bool(relative_step)
+
+    def create_slots(self, params):
+        shapes = [K.int_shape(p) for p in params]
+        rs = [K.zeros(s[:-1] if len(s) >= 2 else (1,)) for s in shapes]
+        cs = [K.zeros(s[:-2] + s[-1:] if len(s) >= 2 else (1,)) for s in shapes]
+        return [rs, cs, self._zeros_like(params)]
+
+    def prepare(self, lr):
+        t = K.cast(self.iterations, K.floatx()) + 1
+        return {'rho': K.minimum(lr, 1. / K.sqrt(t)), 'beta_2': 1. - K.pow(t, self.beta_2_decay)}
+
+    @staticmethod
+    def _rms(x):
+        return K.sqrt(K.mean(K.square(x)))
+
+    def update_step(self, p, g, slots, hyper):
+        r, c, v = slots
+        beta_2 = hyper['beta_2']
+        alpha = K.maximum(self.epsilon_2, self._rms(p)) * hyper['rho']
+        g2 = K.square(g) + self.epsilon_1
+        new_r = new_c = None
+        if len(K.int_shape(g)) >= 2:
+            new_r = beta_2 * r + (1. - beta_2) * K.mean(g2, axis=-1)
+            new_c = beta_2 * c + (1. - beta_2) * K.mean(g2, axis=-2)
+            new_v = K.expand_dims(new_r / K.mean(new_r, axis=-1, keepdims=True), -1) * K.expand_dims(new_c, -2)
+        else:
+            new_v = beta_2 * v + (1. - beta_2) * g2
+        u = g / K.sqrt(new_v)
+        u = u / K.maximum(1., self._rms(u) / self.clip_threshold)
+        return p - alpha * u, [new_r, new_c, new_v]
+
+    def get_config(self):
+        config = {'lr': self._hyper('lr'), 'beta_2_decay': self.beta_2_decay, 'epsilon_1': self.epsilon_1,
+                  'epsilon_2': self.epsilon_2, 'clip_threshold': self.clip_threshold,
+                  'relative_step': self.relative_step}
+        config.update(super(Adafactor, self).get_config())
         return config
