@@ -57,11 +57,13 @@ class Progbar(object):
         self._start = time.time()
         self._last_update = 0
 
-    def update(self, current, values=None):
+    def update(self, current, values=None, force=False):
         """Updates the bar to step `current` with `(name, value)` pairs.
 
         Values not in `stateful_metrics` are averaged weighted by the steps
         since the last update (so a per-batch loss becomes a running mean).
+        `force=True` (Keras 2.1's argument) redraws a terminal bar even within
+        `interval` seconds of the last redraw.
         """
         values = values or []
         for k, v in values:
@@ -80,7 +82,7 @@ class Progbar(object):
         now = time.time()
         finished = self.target is not None and current >= self.target
         if self.verbose == 1:
-            if not finished and (now - self._last_update < self.interval or not self._dynamic_display):
+            if not finished and ((now - self._last_update < self.interval and not force) or not self._dynamic_display):
                 return
             self._draw(current, now, finished)
         elif self.verbose == 2 and finished:

@@ -70,3 +70,17 @@ def _no_throttle(init):
         init(self, *args, **kwargs)
         self.interval = 0
     return patched
+
+
+def test_force_redraws_within_the_interval_on_a_terminal(monkeypatch):
+    """Keras 2.1's `update(current, values, force=True)` (used by keras-rl) draws despite the throttle."""
+    stream = _Stream(True)
+    monkeypatch.setattr(sys, 'stdout', stream)
+    monkeypatch.delitem(sys.modules, 'ipykernel', raising=False)
+    bar = Progbar(target=10, interval=3600)
+    bar.update(1, [('loss', 1.0)])
+    drawn = stream.getvalue()
+    bar.update(2, [('loss', 1.0)])
+    assert stream.getvalue() == drawn  # throttled
+    bar.update(3, [('loss', 1.0)], force=True)
+    assert stream.getvalue() != drawn and ' 3/10 [' in stream.getvalue()
