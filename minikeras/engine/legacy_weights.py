@@ -9,14 +9,15 @@ does when it loads a file:
 
   | layer | Keras 1 arrays | minikeras (Keras 2) arrays |
   |---|---|---|
-  | `LSTM` | 12: `W_i, U_i, b_i, W_c, U_c, b_c, W_f, U_f, b_f, W_o, U_o, b_o` | `kernel, recurrent_kernel, bias`, gates `i, f, c, o` |
-  | `GRU` | 9: `W_z, U_z, b_z, W_r, U_r, b_r, W_h, U_h, b_h` | `kernel, recurrent_kernel, bias`, gates `z, r, h` |
-  | `ConvLSTM2D` | 12 per-gate arrays as for `LSTM`; `th` kernels `(filters, channels, rows, cols)` | `kernel, recurrent_kernel, bias` |
-  | `Conv1D` | `(length, 1, channels, filters)`; Keras <= 1.1: `(filters, channels, length, 1)` | `(length, channels, filters)` |
-  | `Conv2D` (`channels_first`) | `(filters, channels, rows, cols)` | `(rows, cols, channels, filters)` |
-  | `Conv3D` (`channels_first`) | `(filters, channels, d1, d2, d3)` | `(d1, d2, d3, channels, filters)` |
-  | `Conv2DTranspose` | `(rows, cols, in, out)`, `th`: `(out, in, rows, cols)` | `(rows, cols, out, in)` |
+  | `LSTM` | 12: `W, U, b` per gate, gates `i, c, f, o` | `kernel, recurrent_kernel, bias` (`i, f, c, o`) |
+  | `GRU` | 9: `W, U, b` per gate, gates `z, r, h` | `kernel, recurrent_kernel, bias` (`z, r, h`) |
+  | `ConvLSTM2D` | 12 per-gate arrays as `LSTM`, `th` kernels as `Conv2D` | `kernel, recurrent_kernel, bias` |
+  | `Conv1D` | `(length, 1, in, filters)`; Keras <= 1.1 `(filters, in, length, 1)` | `(length, in, filters)` |
+  | `Conv2D` (`th`) | `(filters, in, rows, cols)` | `(rows, cols, in, filters)` |
+  | `Conv3D` (`th`) | `(filters, in, d1, d2, d3)` | `(d1, d2, d3, in, filters)` |
+  | `Conv2DTranspose` | `(rows, cols, in, out)`; `th`: `(out, in, rows, cols)` | `(rows, cols, out, in)` |
 
+  (`th`: `dim_ordering='th'`, which loads as `data_format='channels_first'`.)
   `Dense`, `Embedding`, `SimpleRNN`, `BatchNormalization` (`gamma, beta,
   running_mean, running_std`, the last holding the variance since Keras
   1.0.8), `LSTM`/`GRU` saved with `consume_less='gpu'` (already fused, in

@@ -220,6 +220,7 @@ _CONV2D = LegacySpec(renames=_CONV_NAMES + _WEIGHT_NAMES, values=_DATA_FORMAT_VA
 #: Class name -> the Keras 1 spellings its constructor accepts (Keras 2.2's
 #: `keras/legacy/interfaces.py`, for the layers minikeras has).
 LEGACY_ARGUMENTS = {
+    'InputLayer': LegacySpec(renames=(('input_dtype', 'dtype'),)),
     'Dense': LegacySpec(renames=(('output_dim', 'units'),) + _WEIGHT_NAMES),
     'Dropout': _RATE,
     'GaussianDropout': _RATE,

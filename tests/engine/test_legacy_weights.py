@@ -299,7 +299,8 @@ def _keras1_arrays():
     bn = [('gamma', rng.uniform(0.5, 1.5, 4).astype('float32')), ('beta', rng.uniform(-0.5, 0.5, 4).astype('float32')),
           ('running_mean', rng.uniform(-0.5, 0.5, 4).astype('float32')),
           ('running_std', rng.uniform(0.5, 1.5, 4).astype('float32'))]
-    dense = [('W', rng.uniform(-0.5, 0.5, (4, 2)).astype('float32')), ('b', rng.uniform(-0.5, 0.5, 2).astype('float32'))]
+    dense = [('W', rng.uniform(-0.5, 0.5, (4, 2)).astype('float32')),
+             ('b', rng.uniform(-0.5, 0.5, 2).astype('float32'))]
     return [('convolution2d_1', [('W', th_kernel), ('b', conv_bias)]), ('lstm_1', lstm),
             ('batchnormalization_1', bn), ('dense_1', dense)]
 
@@ -367,3 +368,37 @@ def test_unknown_keras1_regularizer_is_a_clear_error():
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
             layers.Dense(output_dim=2, W_regularizer={'name': 'EigenvalueRegularizer', 'k': 1})
+
+
+def test_keras1_functional_config_with_wrappers_loads():
+    """Keras 1 `InputLayer` (`input_dtype`), 3-element inbound nodes, Bidirectional/TimeDistributed configs."""
+    lstm = {'class_name': 'LSTM', 'config': {
+        'name': 'lstm_1', 'trainable': True, 'return_sequences': True, 'go_backwards': False, 'stateful': False,
+        'unroll': False, 'consume_less': 'cpu', 'input_dim': 3, 'input_length': None, 'output_dim': 2,
+        'init': 'glorot_uniform', 'inner_init': 'orthogonal', 'forget_bias_init': 'one', 'activation': 'tanh',
+        'inner_activation': 'hard_sigmoid', 'W_regularizer': None, 'U_regularizer': None, 'b_regularizer': None,
+        'dropout_W': 0.0, 'dropout_U': 0.0}}
+    dense = {'class_name': 'Dense', 'config': {
+        'name': 'dense_1', 'trainable': True, 'output_dim': 2, 'init': 'glorot_uniform', 'activation': 'linear',
+        'W_regularizer': None, 'b_regularizer': None, 'activity_regularizer': None, 'W_constraint': None,
+        'b_constraint': None, 'bias': True, 'input_dim': 4}}
+    config = {'class_name': 'Model', 'keras_version': '1.2.2', 'config': {'name': 'model_1', 'layers': [
+        {'name': 'input_1', 'class_name': 'InputLayer', 'inbound_nodes': [], 'config': {
+            'batch_input_shape': [None, 5, 3], 'input_dtype': 'float32', 'sparse': False, 'name': 'input_1'}},
+        {'name': 'bidirectional_1', 'class_name': 'Bidirectional', 'inbound_nodes': [[['input_1', 0, 0]]],
+         'config': {'name': 'bidirectional_1', 'trainable': True, 'merge_mode': 'concat', 'layer': lstm}},
+        {'name': 'timedistributed_1', 'class_name': 'TimeDistributed', 'inbound_nodes': [[['bidirectional_1', 0, 0]]],
+         'config': {'name': 'timedistributed_1', 'trainable': True, 'layer': dense}}],
+        'input_layers': [['input_1', 0, 0]], 'output_layers': [['timedistributed_1', 0, 0]]}}
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        model = keras.models.model_from_json(json.dumps(config))
+    assert model.input_shape == (None, 5, 3) and model.output_shape == (None, 5, 2)
+    bidirectional = model.layers[1]
+    assert bidirectional.forward_layer.units == 2 and bidirectional.forward_layer.unit_forget_bias
+    keras1 = []
+    for direction in (bidirectional.forward_layer, bidirectional.backward_layer):
+        keras1 += _split_gates(direction.get_weights(), 4, LSTM_FILE_ORDER)
+    converted = _convert(bidirectional, keras1)
+    for a, b in zip(converted, bidirectional.get_weights()):
+        np.testing.assert_array_equal(a, b)
