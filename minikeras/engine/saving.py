@@ -25,7 +25,7 @@ import numpy as np
 from .. import backend as K
 from ..utils.generic_utils import CustomObjectScope
 from ..utils.io_utils import H5Dict, ask_to_proceed_with_overwrite, atomic_write
-from .rnn_weights import convert_rnn_weights
+from .legacy_weights import convert_saved_weights
 
 try:
     import h5py
@@ -40,8 +40,6 @@ __all__ = ['save_model', 'load_model', 'save_weights', 'load_weights', 'save_wei
 # The Keras API level of the files written here (readers only compare it with '1').
 KERAS_FORMAT_VERSION = '2.2.4'
 
-_CONV_LAYERS = ('Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'Conv3DTranspose', 'Convolution1D',
-                'Convolution2D', 'Convolution3D', 'Deconvolution2D', 'Deconvolution3D')
 _MODEL_CLASSES = ('Model', 'Functional', 'Sequential')
 _ENTRY_KEYS_TO_DROP = ('module', 'registered_name', 'build_config', 'compile_config', 'shared_object_id')
 
@@ -245,22 +243,26 @@ def _read_layer_weights(root, name):
 
 
 def _file_info(root):
-    return root.get_text('keras_version', None), root.get_text('backend', None)
+    # Keras 1 wrote no `keras_version` into the weights group: a missing one means Keras 1 (as in Keras 2.2.4).
+    return root.get_text('keras_version', '1'), root.get_text('backend', None)
 
 
 def preprocess_weights_for_loading(layer, weights, original_keras_version=None, original_backend=None,
                                    reshape=False):
     """Adapts saved weight arrays to `layer` before they are set.
 
-    Conv kernels saved by the Theano backend are flipped (minikeras, like
-    TensorFlow, computes a cross-correlation); with `reshape=True` an array
-    whose shape differs from the layer's but has the same number of values
-    is reshaped. Nested models are handled layer by layer.
+    Keras 1 layouts (per-gate recurrent arrays, Theano-ordered conv kernels),
+    conv kernels saved by the Theano backend (flipped: minikeras, like
+    TensorFlow, computes a cross-correlation) and cuDNN recurrent layouts are
+    converted by `legacy_weights.convert_saved_weights`, through wrappers and
+    nested models; with `reshape=True` an array whose shape differs from the
+    layer's but has the same number of values is reshaped.
 
     Args:
         layer: the target layer.
         weights: list of numpy arrays from the file, in file order.
-        original_keras_version: the file's `keras_version` attribute.
+        original_keras_version: the file's `keras_version` attribute (`'1'`
+            for Keras 1 files, which have none).
         original_backend: the file's `backend` attribute.
         reshape: reshape arrays whose size matches but shape does not.
 
@@ -268,26 +270,9 @@ def preprocess_weights_for_loading(layer, weights, original_keras_version=None, 
         The list of arrays to set.
 
     Raises:
-        ValueError: Keras 1 files (not supported).
+        ValueError: cuDNN/GRU arrays that cannot be converted.
     """
-    if original_keras_version == '1':
-        raise ValueError('Layer "%s": the file was written by Keras 1; its weight layout is not supported by '
-                         'minikeras. Load it in Keras 2 and save it again.' % layer.name)
-    from .network import Network
-    if isinstance(layer, Network):
-        converted, offset = [], 0
-        for sublayer in layer.layers:
-            n = len(_layer_weights(sublayer))
-            converted += preprocess_weights_for_loading(sublayer, weights[offset:offset + n],
-                                                        original_keras_version, original_backend, False)
-            offset += n
-        weights = converted + list(weights[offset:])
-    elif original_backend == 'theano' and layer.__class__.__name__ in _CONV_LAYERS and weights:
-        kernel = np.asarray(weights[0])
-        spatial = kernel.ndim - 2
-        weights = [np.copy(kernel[tuple([slice(None, None, -1)] * spatial + [slice(None)] * 2)])] + \
-            list(weights[1:])
-    weights = convert_rnn_weights(layer, weights)  # CuDNNLSTM/CuDNNGRU <-> LSTM/GRU, as Keras 2.2.4
+    weights = convert_saved_weights(layer, weights, original_keras_version, original_backend)
     if reshape:
         targets = _layer_weights(layer)
         if len(targets) == len(weights):

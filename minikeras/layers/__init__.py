@@ -38,6 +38,7 @@ from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgP
                       GlobalMaxPool3D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPool1D,
                       MaxPool2D, MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D)
 from .local import LocallyConnected1D, LocallyConnected2D  # noqa: F401
+from ..legacy.merge import Merge  # noqa: F401  (Keras 1 configs: built as the Keras 2 merge layers)
 from ..legacy.interfaces import install_legacy_support as _install_legacy_support
 
 # The Keras 1 argument spellings (`Dense(output_dim=...)`, `Convolution2D(32, 3, 3)`, ...), once for all classes.

@@ -145,6 +145,40 @@ def _padding_dict(class_name, kwargs):
     return ['padding']
 
 
+# Keras 1 wrote regularizers and constraints as `{"name": class name, **arguments}`.
+_KERAS1_OBJECTS = {
+    'L1L2Regularizer': ('L1L2', {'l1': 'l1', 'l2': 'l2'}),
+    'WeightRegularizer': ('L1L2', {'l1': 'l1', 'l2': 'l2'}),
+    'ActivityRegularizer': ('L1L2', {'l1': 'l1', 'l2': 'l2'}),
+    'MaxNorm': ('MaxNorm', {'m': 'max_value', 'axis': 'axis'}),
+    'NonNeg': ('NonNeg', {}),
+    'UnitNorm': ('UnitNorm', {'axis': 'axis'}),
+    'MinMaxNorm': ('MinMaxNorm', {'low': 'min_value', 'high': 'max_value', 'rate': 'rate', 'axis': 'axis'}),
+}
+
+
+def _keras1_object_configs(class_name, kwargs):
+    """Keras 1 regularizer / constraint configs (`{"name": "MaxNorm", "m": 2, "axis": 0}`) -> Keras 2 ones.
+
+    Only values of `*_regularizer` / `*_constraint` arguments that have a
+    `name` and no `class_name` key are converted; an unknown Keras 1 name
+    (e.g. `EigenvalueRegularizer`, which Keras 2 dropped) is a `ValueError`.
+    """
+    converted = []
+    for key, value in list(kwargs.items()):
+        if not (key.endswith('_regularizer') or key.endswith('_constraint')) or not isinstance(value, dict) or \
+                'name' not in value or 'class_name' in value:
+            continue
+        if value['name'] not in _KERAS1_OBJECTS:
+            raise ValueError('%s: the Keras 1 %s config %r has no Keras 2 equivalent (known: %s).'
+                             % (class_name, key, value, ', '.join(sorted(_KERAS1_OBJECTS))))
+        new_class, arguments = _KERAS1_OBJECTS[value['name']]
+        kwargs[key] = {'class_name': new_class,
+                       'config': {arguments[k]: v for k, v in value.items() if k in arguments}}
+        converted.append(key)
+    return converted
+
+
 # The table --------------------------------------------------------------------------
 
 _WEIGHT_NAMES = (('init', 'kernel_initializer'),
@@ -186,6 +220,7 @@ _CONV2D = LegacySpec(renames=_CONV_NAMES + _WEIGHT_NAMES, values=_DATA_FORMAT_VA
 #: Class name -> the Keras 1 spellings its constructor accepts (Keras 2.2's
 #: `keras/legacy/interfaces.py`, for the layers minikeras has).
 LEGACY_ARGUMENTS = {
+    'InputLayer': LegacySpec(renames=(('input_dtype', 'dtype'),)),
     'Dense': LegacySpec(renames=(('output_dim', 'units'),) + _WEIGHT_NAMES),
     'Dropout': _RATE,
     'GaussianDropout': _RATE,
@@ -313,6 +348,7 @@ def convert_legacy_arguments(class_name, spec, args, kwargs):
         converted += done
     if spec.prepare is not None:
         converted += spec.prepare(class_name, kwargs)
+    converted += _keras1_object_configs(class_name, kwargs)
     for old_name, table in spec.values.items():
         if old_name in kwargs:
             value = kwargs[old_name]
