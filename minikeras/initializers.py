@@ -26,6 +26,9 @@ Example::
     from minikeras import initializers, backend as K
     w = K.variable(initializers.get('glorot_uniform')((784, 512)))
 """
+import contextlib
+import threading
+
 import numpy as np
 import six
 
@@ -407,6 +410,57 @@ _OBJECT_NAMES = ('Initializer', 'Zeros', 'Ones', 'Constant', 'RandomNormal', 'Ra
                  'lecun_uniform', 'glorot_normal', 'glorot_uniform', 'he_normal', 'lecun_normal',
                  'he_uniform', 'zero', 'zeros', 'one', 'ones', 'constant', 'uniform', 'random_uniform',
                  'normal', 'random_normal', 'truncated_normal', 'identity', 'orthogonal')
+
+
+_LOADING = threading.local()
+
+
+@contextlib.contextmanager
+def skip_initialization(max_elements, source):
+    """Within the block, `Layer.add_weight` creates zero-filled weights without running initializers.
+
+    Loading a model uses it: every weight is overwritten from the file, so
+    drawing random values first is wasted work, and the weights a config
+    asks for are bounded by what the file stores (`max_elements`), so a
+    small file cannot make the loader allocate a huge layer.
+
+    Args:
+        max_elements: how many weight values the layers may create in all.
+        source: the file, named in the error.
+
+    Raises:
+        InvalidFileError: (from `add_weight`) the config asks for more.
+    """
+    previous = getattr(_LOADING, 'budget', None)
+    _LOADING.budget = {'left': int(max_elements), 'asked': 0, 'limit': int(max_elements), 'source': source}
+    try:
+        yield
+    finally:
+        _LOADING.budget = previous
+
+
+def value_while_loading(shape, dtype, name):
+    """The initial value `add_weight` uses inside `skip_initialization`, or None outside it.
+
+    Returns:
+        A zero array (allocated lazily by the OS), or None.
+
+    Raises:
+        InvalidFileError: the weight would exceed the file's weight values.
+    """
+    budget = getattr(_LOADING, 'budget', None)
+    if budget is None:
+        return None
+    count = int(np.prod(shape, dtype=np.float64))
+    budget['asked'] += count
+    budget['left'] -= count
+    if budget['left'] < 0:
+        from .utils.io_utils import InvalidFileError
+        raise InvalidFileError('%s: refusing to build the model: its config asks for at least %d weight values '
+                               '(weight "%s" alone has shape %s) but the file stores only %d. Nothing was '
+                               'allocated.' % (budget['source'], budget['asked'], name, tuple(shape),
+                                               budget['limit']))
+    return np.zeros(shape, dtype=dtype)
 
 
 def _module_objects():

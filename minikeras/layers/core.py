@@ -8,7 +8,8 @@ import numpy as np
 from .. import activations, constraints, initializers, regularizers
 from .. import backend as K
 from ..engine.base_layer import InputSpec, Layer
-from ..utils.generic_utils import deserialize_keras_object, func_dump, func_load, has_arg
+from ..utils.generic_utils import (check_bytecode_allowed, deserialize_keras_object, func_dump, func_load, has_arg,
+                                   safe_mode_scope)
 
 
 class Dense(Layer):
@@ -422,27 +423,42 @@ class Lambda(Layer):
         return dict(list(base.items()) + list(config.items()))
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
+    def from_config(cls, config, custom_objects=None, safe_mode=None):
+        """A Lambda from its config.
+
+        A function stored as marshalled bytecode (`function_type` or
+        `output_shape_type` 'lambda') is refused unless safe mode is off:
+        `safe_mode=False` here, or the enclosing loader's / global setting
+        when `safe_mode` is None.
+
+        Raises:
+            UnsafeConfigError: bytecode in safe mode.
+        """
         config = dict(config)
         globs = dict(globals())
         if custom_objects:
             globs.update(custom_objects)
         function_type = config.pop('function_type', 'function')
-        function = config['function']
-        if function_type == 'function':
-            function = deserialize_keras_object(function, custom_objects=custom_objects,
-                                                printable_module_name='function in Lambda layer')
-        elif function_type == 'lambda':
-            function = func_load(function, globs=globs)
-        else:
-            raise TypeError('Unknown function type: %s' % function_type)
         output_shape_type = config.pop('output_shape_type', 'raw')
-        output_shape = config.get('output_shape')
-        if output_shape_type == 'function':
-            output_shape = deserialize_keras_object(output_shape, custom_objects=custom_objects,
-                                                    printable_module_name='output_shape function in Lambda layer')
-        elif output_shape_type == 'lambda':
-            output_shape = func_load(output_shape, globs=globs)
+        with safe_mode_scope(safe_mode):
+            for field, kind in (('function', function_type), ('output_shape', output_shape_type)):
+                if kind == 'lambda':
+                    check_bytecode_allowed('Lambda layer "%s" (its %s)' % (config.get('name'), field))
+            function = config['function']
+            if function_type == 'function':
+                function = deserialize_keras_object(function, custom_objects=custom_objects,
+                                                    printable_module_name='function in Lambda layer')
+            elif function_type == 'lambda':
+                function = func_load(function, globs=globs)
+            else:
+                raise TypeError('Unknown function type: %s' % function_type)
+            output_shape = config.get('output_shape')
+            if output_shape_type == 'function':
+                output_shape = deserialize_keras_object(output_shape, custom_objects=custom_objects,
+                                                        printable_module_name='output_shape function in Lambda '
+                                                                              'layer')
+            elif output_shape_type == 'lambda':
+                output_shape = func_load(output_shape, globs=globs)
         if 'arguments' in config:
             for key, value in list(config['arguments'].items()):
                 if isinstance(value, dict) and 'type' in value and value['type'] == 'ndarray':
