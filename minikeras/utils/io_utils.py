@@ -255,6 +255,36 @@ def _check_dataset(dataset, where, source):
         raise InvalidFileError('%s: refusing to read it: dataset "%s" declares shape %s (%d bytes) but the file '
                                'stores only %d bytes for it. Nothing was read.'
                                % (source, where, tuple(dataset.shape), declared, stored))
+    if dataset.chunks is not None and dataset.size and hasattr(dataset.id, 'get_num_chunks'):
+        _check_chunk_index(dataset, where, source)
+
+
+def _check_chunk_index(dataset, where, source):
+    """Every chunk of a chunked dataset must be stored once, at a valid position.
+
+    HDF5 serves a missing chunk from the fill value, silently: a damaged
+    chunk index (its entries carry no checksum in the HDF5 1.8 format)
+    would otherwise load zeros instead of weights.
+    """
+    shape, chunks = dataset.shape, dataset.chunks
+    counts = [-(-n // c) for n, c in zip(shape, chunks)]
+    expected = int(np.prod(counts, dtype=np.float64))
+    found = dataset.id.get_num_chunks()
+    if found != expected:
+        raise InvalidFileError('%s is corrupted: dataset "%s" should have %d stored chunks, its index lists %d.'
+                               % (source, where, expected, found))
+    if hasattr(dataset.id, 'chunk_iter'):  # one pass over the index (HDF5 >= 1.12.3)
+        infos = []
+        dataset.id.chunk_iter(infos.append)
+    else:
+        infos = [dataset.id.get_chunk_info(i) for i in range(found)]
+    offsets = set()
+    for info in infos:
+        offset = tuple(info.chunk_offset)
+        if any(o % c or o >= n for o, c, n in zip(offset, chunks, shape)) or offset in offsets:
+            raise InvalidFileError('%s is corrupted: dataset "%s" lists a chunk at the invalid position %s.'
+                                   % (source, where, offset))
+        offsets.add(offset)
 
 
 def check_hdf5_is_self_contained(group, source):
