@@ -12,7 +12,7 @@ from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers
 from ..utils.generic_utils import slice_arrays, to_list, unpack_singleton
-from . import training_arrays, training_generator
+from . import input_checks, training_arrays, training_generator
 from .base_layer import _collect_previous_mask
 from .network import Network
 from .training_utils import (check_array_length_consistency, check_loss_and_target_compatibility,
@@ -316,13 +316,14 @@ class Model(Network):
         if self.stateful and batch_size and x and x[0].shape[0] % batch_size:
             raise ValueError('In a stateful network, you should only pass inputs with a number of samples that '
                              'can be divided by the batch size. Found: %d samples' % x[0].shape[0])
+        input_checks.check_model_data(self, x, y)  # Embedding indices, sparse labels: before any work
         return x, y, sample_weights
 
     # Public API ------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None, validation_split=0.,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, max_queue_size=10, workers=1, use_multiprocessing=False,
-            **kwargs):
+            check_finite=True, **kwargs):
         """Trains the model for a number of epochs; returns a `History`.
 
         Args:
@@ -341,6 +342,8 @@ class Model(Network):
                 (steps per epoch / validation steps of a generator input).
             max_queue_size, workers, use_multiprocessing: how batches of a
                 generator or `Sequence` input are prepared (see `fit_generator`).
+            check_finite: refuse NaN / infinity in `x`, `y`, `sample_weight`
+                and `validation_data` (default True).
 
         When `x` is a generator or a `utils.Sequence`, `fit` hands it to
         `fit_generator` with every argument that applies to it.
@@ -354,6 +357,8 @@ class Model(Network):
             epochs = kwargs.pop('nb_epoch')
         if kwargs:
             raise TypeError('Unrecognized keyword arguments to fit: %s' % ', '.join(sorted(kwargs)))
+        input_checks.check_fit_arguments(batch_size, epochs, verbose, callbacks, validation_split, shuffle,
+                                         initial_epoch, steps_per_epoch, validation_steps)
         if training_generator.is_generator_like(x):
             _check_generator_arguments(x, 'fit', y=y, sample_weight=sample_weight,
                                        validation_split=validation_split)
@@ -362,11 +367,13 @@ class Model(Network):
                                       validation_steps=validation_steps, class_weight=class_weight,
                                       max_queue_size=max_queue_size, workers=workers,
                                       use_multiprocessing=use_multiprocessing, shuffle=shuffle,
-                                      initial_epoch=initial_epoch)
+                                      initial_epoch=initial_epoch, check_finite=check_finite)
         if batch_size is None and steps_per_epoch is None:
             batch_size = 32
         if x is None and y is None and steps_per_epoch is None:
             raise ValueError('If fitting from data tensors, you should specify the `steps_per_epoch` argument.')
+        input_checks.check_arrays('fit', check_finite, x=x, y=y, sample_weight=sample_weight,
+                                  validation_data=validation_data)
         x, y, sample_weights = self._standardize_user_data(x, y, sample_weight=sample_weight,
                                                            class_weight=class_weight, batch_size=batch_size)
         val_arrays = None
@@ -404,26 +411,30 @@ class Model(Network):
                                         validation_steps=validation_steps)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, steps=None,
-                 callbacks=None, max_queue_size=10, workers=1, use_multiprocessing=False):
+                 callbacks=None, max_queue_size=10, workers=1, use_multiprocessing=False, check_finite=True):
         """Loss (and metrics) in test mode: a scalar, or a list named by `metrics_names`.
 
         A generator or `utils.Sequence` as `x` goes to `evaluate_generator`
         with `steps`, `verbose`, `callbacks`, `max_queue_size`, `workers` and
         `use_multiprocessing`.
 
+        `check_finite` (default True) refuses NaN / infinity in the data.
+
         Raises:
             ValueError: inconsistent data, or `y` / `sample_weight` given with
                 a generator / `Sequence` input.
         """
+        input_checks.check_loop_arguments('evaluate', batch_size, steps, verbose, callbacks)
         if training_generator.is_generator_like(x):
             _check_generator_arguments(x, 'evaluate', y=y, sample_weight=sample_weight)
             return self.evaluate_generator(x, steps=steps, max_queue_size=max_queue_size, workers=workers,
                                            use_multiprocessing=use_multiprocessing, verbose=verbose,
-                                           callbacks=callbacks)
+                                           callbacks=callbacks, check_finite=check_finite)
         if batch_size is None and steps is None:
             batch_size = 32
         if x is None and y is None and steps is None:
             raise ValueError('If evaluating from data tensors, you should specify the `steps` argument.')
+        input_checks.check_arrays('evaluate', check_finite, x=x, y=y, sample_weight=sample_weight)
         x, y, sample_weights = self._standardize_user_data(x, y, sample_weight=sample_weight,
                                                            batch_size=batch_size)
         self._make_test_function()
@@ -432,21 +443,24 @@ class Model(Network):
                                          callbacks=callbacks)
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, max_queue_size=10, workers=1,
-                use_multiprocessing=False):
+                use_multiprocessing=False, check_finite=True):
         """Output predictions for the input samples (an array, or a list for several outputs).
 
         A generator or `utils.Sequence` as `x` goes to `predict_generator`
         with `steps`, `verbose`, `callbacks`, `max_queue_size`, `workers` and
-        `use_multiprocessing`.
+        `use_multiprocessing`. `check_finite` (default True) refuses NaN /
+        infinity in `x`.
         """
+        input_checks.check_loop_arguments('predict', batch_size, steps, verbose, callbacks)
         if training_generator.is_generator_like(x):
             return self.predict_generator(x, steps=steps, max_queue_size=max_queue_size, workers=workers,
                                           use_multiprocessing=use_multiprocessing, verbose=verbose,
-                                          callbacks=callbacks)
+                                          callbacks=callbacks, check_finite=check_finite)
         if batch_size is None and steps is None:
             batch_size = 32
         if x is None and steps is None:
             raise ValueError('If predicting from data tensors, you should specify the `steps` argument.')
+        input_checks.check_arrays('predict', check_finite, x=x)
         x, _, _ = self._standardize_user_data(x)
         if self.stateful and x[0].shape[0] > batch_size and x[0].shape[0] % batch_size:
             raise ValueError('In a stateful network, you should only pass inputs with a number of samples that '
@@ -456,23 +470,30 @@ class Model(Network):
         return training_arrays.predict_loop(self, self.predict_function, x, self._phase(0), batch_size=batch_size,
                                             verbose=verbose, steps=steps, callbacks=callbacks)
 
-    def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
-        """One gradient update on one batch; returns the loss (and metrics)."""
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, check_finite=None):
+        """One gradient update on one batch; returns the loss (and metrics).
+
+        `check_finite` refuses NaN / infinity in the data (None: True, or the
+        setting of the `*_generator` method that calls it).
+        """
+        input_checks.check_arrays('train_on_batch', input_checks.batch_check_finite(self, check_finite), x=x, y=y, sample_weight=sample_weight)
         x, y, sample_weights = self._standardize_user_data(x, y, sample_weight=sample_weight,
                                                            class_weight=class_weight)
         self._make_train_function()
         outs = self._loop_spec(self.train_function, [], 1).run(x + y + sample_weights)
         return unpack_singleton([training_arrays._scalar(o) for o in outs])
 
-    def test_on_batch(self, x, y, sample_weight=None):
-        """Loss (and metrics) on one batch in test mode."""
+    def test_on_batch(self, x, y, sample_weight=None, check_finite=None):
+        """Loss (and metrics) on one batch in test mode (`check_finite` as in `train_on_batch`)."""
+        input_checks.check_arrays('test_on_batch', input_checks.batch_check_finite(self, check_finite), x=x, y=y, sample_weight=sample_weight)
         x, y, sample_weights = self._standardize_user_data(x, y, sample_weight=sample_weight)
         self._make_test_function()
         outs = self._loop_spec(self.test_function, [], 0).run(x + y + sample_weights)
         return unpack_singleton([training_arrays._scalar(o) for o in outs])
 
-    def predict_on_batch(self, x):
-        """Predictions for one batch."""
+    def predict_on_batch(self, x, check_finite=None):
+        """Predictions for one batch (`check_finite`: refuse NaN / infinity in `x`)."""
+        input_checks.check_arrays('predict_on_batch', input_checks.batch_check_finite(self, check_finite), x=x)
         x, _, _ = self._standardize_user_data(x)
         self._make_predict_function()
         outputs = self.predict_function(x + self._phase(0))
@@ -480,24 +501,37 @@ class Model(Network):
 
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
                       validation_data=None, validation_steps=None, class_weight=None, max_queue_size=10,
-                      workers=1, use_multiprocessing=False, shuffle=True, initial_epoch=0):
-        """Trains on batches from a generator or `utils.Sequence`; returns a `History`."""
-        return training_generator.fit_generator(
-            self, generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose, callbacks=callbacks,
-            validation_data=validation_data, validation_steps=validation_steps, class_weight=class_weight,
-            max_queue_size=max_queue_size, workers=workers, use_multiprocessing=use_multiprocessing,
-            shuffle=shuffle, initial_epoch=initial_epoch)
+                      workers=1, use_multiprocessing=False, shuffle=True, initial_epoch=0, check_finite=True):
+        """Trains on batches from a generator or `utils.Sequence`; returns a `History`.
+
+        `check_finite` (default True) refuses batches holding NaN / infinity.
+        """
+        input_checks.check_generator_arguments('fit_generator', steps_per_epoch, epochs, initial_epoch,
+                                               validation_steps, max_queue_size, workers, verbose, callbacks,
+                                               steps_name='steps_per_epoch')
+        with input_checks.finite_checks_for_batches(self, check_finite):
+            return training_generator.fit_generator(
+                self, generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
+                callbacks=callbacks, validation_data=validation_data, validation_steps=validation_steps,
+                class_weight=class_weight, max_queue_size=max_queue_size, workers=workers,
+                use_multiprocessing=use_multiprocessing, shuffle=shuffle, initial_epoch=initial_epoch)
 
     def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1, use_multiprocessing=False,
-                           verbose=0, callbacks=None):
-        """Evaluates on batches from a generator or `utils.Sequence`."""
-        return training_generator.evaluate_generator(
-            self, generator, steps=steps, max_queue_size=max_queue_size, workers=workers,
-            use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks)
+                           verbose=0, callbacks=None, check_finite=True):
+        """Evaluates on batches from a generator or `utils.Sequence` (`check_finite` as in `fit_generator`)."""
+        input_checks.check_generator_arguments('evaluate_generator', steps, max_queue_size=max_queue_size,
+                                               workers=workers, verbose=verbose, callbacks=callbacks)
+        with input_checks.finite_checks_for_batches(self, check_finite):
+            return training_generator.evaluate_generator(
+                self, generator, steps=steps, max_queue_size=max_queue_size, workers=workers,
+                use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks)
 
     def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1, use_multiprocessing=False,
-                          verbose=0, callbacks=None):
-        """Predicts for input batches from a generator or `utils.Sequence`."""
-        return training_generator.predict_generator(
-            self, generator, steps=steps, max_queue_size=max_queue_size, workers=workers,
-            use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks)
+                          verbose=0, callbacks=None, check_finite=True):
+        """Predicts for batches from a generator or `utils.Sequence` (`check_finite` as in `fit_generator`)."""
+        input_checks.check_generator_arguments('predict_generator', steps, max_queue_size=max_queue_size,
+                                               workers=workers, verbose=verbose, callbacks=callbacks)
+        with input_checks.finite_checks_for_batches(self, check_finite):
+            return training_generator.predict_generator(
+                self, generator, steps=steps, max_queue_size=max_queue_size, workers=workers,
+                use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks)

@@ -1,6 +1,7 @@
 """Normalization layers: `BatchNormalization` (Keras 2.2 semantics)."""
 from .. import backend as K
 from .. import constraints, initializers, regularizers
+from ..engine import input_checks
 from ..engine.base_layer import InputSpec, Layer, _shape_str
 
 
@@ -63,8 +64,8 @@ class BatchNormalization(Layer):
                                  % (self.name, axis))
             axis = axis[0]
         self.axis = int(axis)
-        self.momentum = float(momentum)
-        self.epsilon = float(epsilon)
+        self.momentum = input_checks.check_fraction(self, 'momentum', momentum)
+        self.epsilon = input_checks.check_positive_float(self, 'epsilon', epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
         self.beta_initializer = initializers.get(beta_initializer)
