@@ -96,7 +96,7 @@ def check_callbacks(callbacks, where=''):
         raise TypeError('%s`callbacks` must be a list of Callback instances, got %r%s.'
                         % (_where(where), callbacks, hint))
     for i, callback in enumerate(callbacks):
-        if not (hasattr(callback, 'set_model') and hasattr(callback, 'on_epoch_end')):
+        if isinstance(callback, type) or not (hasattr(callback, 'set_model') and hasattr(callback, 'on_epoch_end')):
             hint = ' (a class: instantiate it)' if isinstance(callback, type) else ''
             raise TypeError('%s`callbacks[%d]` must be a Callback instance, got %r%s.'
                             % (_where(where), i, callback, hint))
