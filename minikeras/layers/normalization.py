@@ -63,7 +63,7 @@ class BatchNormalization(Layer):
                 raise ValueError('BatchNormalization %s: only a single feature axis is supported, got axis=%r'
                                  % (self.name, axis))
             axis = axis[0]
-        self.axis = int(axis)
+        self.axis = input_checks.check_int('axis', axis, where='Layer %s (BatchNormalization)' % self.name)
         self.momentum = input_checks.check_fraction(self, 'momentum', momentum)
         self.epsilon = input_checks.check_positive_float(self, 'epsilon', epsilon)
         self.center = bool(center)
