@@ -184,12 +184,7 @@ def func_dump(func):
 
 def func_load(code, defaults=None, closure=None, globs=None):
     """Rebuilds a function from `func_dump` output. This executes stored bytecode:
-    only call it on data you trust.
-
-    Raises:
-        UnsafeConfigError: safe mode is on (see `safe_mode_scope`).
-    """
-    check_bytecode_allowed('a function')
+    only call it on data you trust (the deserializers call `check_bytecode_allowed` first)."""
     if isinstance(code, (tuple, list)):
         code, defaults, closure = code
         if isinstance(defaults, list):
