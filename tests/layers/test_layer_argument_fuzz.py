@@ -108,7 +108,7 @@ def _run(name, examples):
 
 @pytest.mark.parametrize('name', sorted(LAYERS))
 def test_fuzzed_layer_arguments(name):
-    _run(name, examples=25)
+    _run(name, examples=40)
 
 
 @pytest.mark.slow
