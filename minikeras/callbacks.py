@@ -768,13 +768,29 @@ class TerminateOnNaN(Callback):
     """Stops training as soon as a batch's loss is NaN or infinite.
 
     It sets `model.stop_training` after that batch; the epoch is closed
-    (with `on_epoch_end`, without validation) and training ends.
+    (with `on_epoch_end`, without validation) and training ends. The
+    message and the attributes `stopped_epoch` / `stopped_batch` (0-based,
+    None while the loss stayed finite) name the batch where the loss first
+    became non-finite.
     """
+
+    def __init__(self):
+        super(TerminateOnNaN, self).__init__()
+        self.stopped_epoch = self.stopped_batch = None
+        self._epoch = 0
+
+    def on_train_begin(self, logs=None):
+        self.stopped_epoch = self.stopped_batch = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
 
     def on_batch_end(self, batch, logs=None):
         loss = (logs or {}).get('loss')
-        if loss is not None and not np.all(np.isfinite(loss)):
-            print('Batch %d: Invalid loss, terminating training' % batch)
+        if loss is not None and not np.all(np.isfinite(loss)) and self.stopped_batch is None:
+            self.stopped_epoch, self.stopped_batch = self._epoch, batch
+            print('Batch %d: Invalid loss, terminating training (epoch %d, loss %s)'
+                  % (batch, self._epoch + 1, loss))
             self.model.stop_training = True
 
 

@@ -26,6 +26,9 @@ Example::
     from minikeras import initializers, backend as K
     w = K.variable(initializers.get('glorot_uniform')((784, 512)))
 """
+import contextlib
+import threading
+
 import numpy as np
 import six
 
@@ -43,9 +46,33 @@ def _rng(seed):
     return np.random.RandomState(seed) if seed is not None else np.random
 
 
+# Values are drawn in float64 chunks of this many entries and stored straight into the target dtype:
+# building a weight needs its own size plus one chunk, not a float64 copy of the whole weight.
+_CHUNK = 1 << 16
+
+
 def _to_constant(value, dtype):
+    """`value` as a constant that `K.variable` may take over without copying (see `_fresh`)."""
     dtype = dtype or K.floatx()
-    return K.constant(np.asarray(value, dtype=dtype), dtype=dtype)
+    value = np.asarray(value, dtype=dtype)
+    if value.flags.owndata:
+        value.flags.writeable = False  # K.constant keeps a read-only array as it is
+    constant = K.constant(value, dtype=dtype)
+    constant.transfer_to_variable = value.flags.owndata
+    return constant
+
+
+def _fresh(shape, dtype, draw):
+    """A new array of `dtype` filled chunk by chunk with `draw(n)` (n float64 values at a time).
+
+    Successive chunks continue the generator's stream, so the values are
+    those of one `draw(size)` call; only a chunk is ever held in float64.
+    """
+    out = np.empty(shape, dtype=dtype or K.floatx())
+    flat = out.reshape(-1)
+    for start in range(0, flat.size, _CHUNK):
+        flat[start:start + _CHUNK] = draw(min(_CHUNK, flat.size - start))
+    return out
 
 
 def _shape_tuple(shape):
@@ -58,15 +85,17 @@ def _shape_tuple(shape):
     return shape
 
 
-def _truncated_normal(rng, shape, mean, stddev):
-    """Normal draws, redrawn while more than two standard deviations from `mean`
+def _truncated_normal(rng, mean, stddev):
+    """A `draw(n)` of normal values redrawn while more than two standard deviations from `mean`
     (the distribution of `K.truncated_normal` / TensorFlow's truncated_normal)."""
-    values = rng.normal(0.0, 1.0, size=shape)
-    bad = np.abs(values) > 2.0
-    while np.any(bad):
-        values[bad] = rng.normal(0.0, 1.0, size=int(bad.sum()))
+    def draw(n):
+        values = rng.normal(0.0, 1.0, size=n)
         bad = np.abs(values) > 2.0
-    return mean + stddev * values
+        while np.any(bad):
+            values[bad] = rng.normal(0.0, 1.0, size=int(bad.sum()))
+            bad = np.abs(values) > 2.0
+        return mean + stddev * values
+    return draw
 
 
 class Initializer(object):
@@ -93,14 +122,14 @@ class Zeros(Initializer):
     """All zeros."""
 
     def __call__(self, shape, dtype=None):
-        return _to_constant(np.zeros(_shape_tuple(shape)), dtype)
+        return _to_constant(np.zeros(_shape_tuple(shape), dtype=dtype or K.floatx()), dtype)
 
 
 class Ones(Initializer):
     """All ones."""
 
     def __call__(self, shape, dtype=None):
-        return _to_constant(np.ones(_shape_tuple(shape)), dtype)
+        return _to_constant(np.ones(_shape_tuple(shape), dtype=dtype or K.floatx()), dtype)
 
 
 class Constant(Initializer):
@@ -116,7 +145,7 @@ class Constant(Initializer):
         except ValueError:
             raise ValueError('Constant initializer: value of shape %s cannot fill a weight of shape %s'
                              % (np.shape(self.value), shape))
-        return _to_constant(np.array(value), dtype)
+        return _to_constant(np.array(value, dtype=dtype or K.floatx()), dtype)
 
     def get_config(self):
         value = self.value
@@ -142,7 +171,9 @@ class RandomNormal(Initializer):
         self.seed = seed
 
     def __call__(self, shape, dtype=None):
-        return _to_constant(_rng(self.seed).normal(self.mean, self.stddev, size=_shape_tuple(shape)), dtype)
+        rng = _rng(self.seed)
+        return _to_constant(_fresh(_shape_tuple(shape), dtype, lambda n: rng.normal(self.mean, self.stddev, n)),
+                            dtype)
 
     def get_config(self):
         return {'mean': self.mean, 'stddev': self.stddev, 'seed': self.seed}
@@ -157,7 +188,9 @@ class RandomUniform(Initializer):
         self.seed = seed
 
     def __call__(self, shape, dtype=None):
-        return _to_constant(_rng(self.seed).uniform(self.minval, self.maxval, size=_shape_tuple(shape)), dtype)
+        rng = _rng(self.seed)
+        return _to_constant(_fresh(_shape_tuple(shape), dtype, lambda n: rng.uniform(self.minval, self.maxval, n)),
+                            dtype)
 
     def get_config(self):
         return {'minval': self.minval, 'maxval': self.maxval, 'seed': self.seed}
@@ -173,8 +206,8 @@ class TruncatedNormal(Initializer):
         self.seed = seed
 
     def __call__(self, shape, dtype=None):
-        values = _truncated_normal(_rng(self.seed), _shape_tuple(shape), self.mean, self.stddev)
-        return _to_constant(values, dtype)
+        draw = _truncated_normal(_rng(self.seed), self.mean, self.stddev)
+        return _to_constant(_fresh(_shape_tuple(shape), dtype, draw), dtype)
 
     def get_config(self):
         return {'mean': self.mean, 'stddev': self.stddev, 'seed': self.seed}
@@ -259,13 +292,16 @@ class VarianceScaling(Initializer):
             scale /= max(1., float(fan_in + fan_out) / 2)
         rng = _rng(self.seed)
         if self.distribution in ('normal', 'truncated_normal'):
-            values = _truncated_normal(rng, shape, 0., np.sqrt(scale) / _TRUNCATED_STD)
+            draw = _truncated_normal(rng, 0., np.sqrt(scale) / _TRUNCATED_STD)
         elif self.distribution == 'untruncated_normal':
-            values = rng.normal(0., np.sqrt(scale), size=shape)
+            def draw(n):
+                return rng.normal(0., np.sqrt(scale), size=n)
         else:
             limit = np.sqrt(3. * scale)
-            values = rng.uniform(-limit, limit, size=shape)
-        return _to_constant(values, dtype)
+
+            def draw(n):
+                return rng.uniform(-limit, limit, size=n)
+        return _to_constant(_fresh(shape, dtype, draw), dtype)
 
     def get_config(self):
         return {'scale': self.scale, 'mode': self.mode, 'distribution': self.distribution,
@@ -289,11 +325,22 @@ class Orthogonal(Initializer):
             raise ValueError('The Orthogonal initializer needs a shape of rank >= 2, got %r' % (shape,))
         num_rows = int(np.prod(shape[:-1]))
         num_cols = shape[-1]
-        flat_shape = (num_rows, num_cols)
-        a = _rng(self.seed).normal(0., 1., flat_shape)
-        u, _, v = np.linalg.svd(a, full_matrices=False)
-        q = u if u.shape == flat_shape else v
-        return _to_constant(self.gain * q.reshape(shape), dtype)
+        dtype = dtype or K.floatx()
+        # LAPACK works in float32 or float64: float16 weights are computed in float32.
+        work = np.dtype(dtype) if np.dtype(dtype) in (np.float32, np.float64) else np.float32
+        rng = _rng(self.seed)
+        a = _fresh((max(num_rows, num_cols), min(num_rows, num_cols)), work, lambda n: rng.normal(0., 1., n))
+        # The Q factor of a Gaussian matrix, with the signs of R's diagonal, is uniformly (Haar) distributed.
+        q, r = np.linalg.qr(a)
+        del a
+        q *= np.sign(np.diag(r)).astype(work)
+        del r
+        if num_rows < num_cols:
+            q = q.T
+        q = q.reshape(shape)
+        if self.gain != 1:
+            q *= np.asarray(self.gain, dtype=work)
+        return _to_constant(np.ascontiguousarray(q, dtype=dtype), dtype)
 
     def get_config(self):
         return {'gain': self.gain, 'seed': self.seed}
@@ -318,9 +365,11 @@ class Identity(Initializer):
         if short == 0 or long_ % short:
             raise ValueError('The Identity initializer needs the long side of shape %r to be a multiple of the '
                              'short side' % (shape,))
-        blocks = [np.eye(short)] * (long_ // short)
+        blocks = [np.eye(short, dtype=dtype or K.floatx())] * (long_ // short)
         matrix = np.concatenate(blocks, axis=0 if shape[0] >= shape[1] else 1)
-        return _to_constant(self.gain * matrix, dtype)
+        if self.gain != 1:
+            matrix *= np.asarray(self.gain, dtype=matrix.dtype)
+        return _to_constant(matrix, dtype)
 
     def get_config(self):
         return {'gain': self.gain}
@@ -416,6 +465,57 @@ _OBJECT_NAMES = ('Initializer', 'Zeros', 'Ones', 'Constant', 'RandomNormal', 'Ra
                  'lecun_uniform', 'glorot_normal', 'glorot_uniform', 'he_normal', 'lecun_normal',
                  'he_uniform', 'zero', 'zeros', 'one', 'ones', 'constant', 'uniform', 'random_uniform',
                  'normal', 'random_normal', 'truncated_normal', 'identity', 'orthogonal')
+
+
+_LOADING = threading.local()
+
+
+@contextlib.contextmanager
+def skip_initialization(max_elements, source):
+    """Within the block, `Layer.add_weight` creates zero-filled weights without running initializers.
+
+    Loading a model uses it: every weight is overwritten from the file, so
+    drawing random values first is wasted work, and the weights a config
+    asks for are bounded by what the file stores (`max_elements`), so a
+    small file cannot make the loader allocate a huge layer.
+
+    Args:
+        max_elements: how many weight values the layers may create in all.
+        source: the file, named in the error.
+
+    Raises:
+        InvalidFileError: (from `add_weight`) the config asks for more.
+    """
+    previous = getattr(_LOADING, 'budget', None)
+    _LOADING.budget = {'left': int(max_elements), 'asked': 0, 'limit': int(max_elements), 'source': source}
+    try:
+        yield
+    finally:
+        _LOADING.budget = previous
+
+
+def value_while_loading(shape, dtype, name):
+    """The initial value `add_weight` uses inside `skip_initialization`, or None outside it.
+
+    Returns:
+        A zero array (allocated lazily by the OS), or None.
+
+    Raises:
+        InvalidFileError: the weight would exceed the file's weight values.
+    """
+    budget = getattr(_LOADING, 'budget', None)
+    if budget is None:
+        return None
+    count = int(np.prod(shape, dtype=np.float64))
+    budget['asked'] += count
+    budget['left'] -= count
+    if budget['left'] < 0:
+        from .utils.io_utils import InvalidFileError
+        raise InvalidFileError('%s: refusing to build the model: its config asks for at least %d weight values '
+                               '(weight "%s" alone has shape %s) but the file stores only %d. Nothing was '
+                               'allocated.' % (budget['source'], budget['asked'], name, tuple(shape),
+                                               budget['limit']))
+    return np.zeros(shape, dtype=dtype)
 
 
 def _module_objects():

@@ -9,7 +9,7 @@ import json
 from .engine.input_layer import Input, InputLayer
 from .engine.sequential import Sequential
 from .engine.training import Model
-from .utils.generic_utils import to_list
+from .utils.generic_utils import safe_mode_scope, to_list
 
 try:  # the HDF5 saving module is optional (it needs h5py)
     from .engine.saving import load_model, save_model  # noqa: F401
@@ -17,30 +17,43 @@ except ImportError:  # pragma: no cover - depends on which modules are installed
     pass
 
 
-def model_from_config(config, custom_objects=None):
+def model_from_config(config, custom_objects=None, safe_mode=None):
     """Instantiates a model (or layer) from a `{'class_name', 'config'}` dict.
+
+    Args:
+        config: the dict.
+        custom_objects: dict mapping names to custom classes or functions.
+        safe_mode: refuse `Lambda` layers stored as Python bytecode (building
+            them would run that code). None (default) means True unless
+            `utils.generic_utils.enable_unsafe_deserialization()` was called.
 
     Raises:
         TypeError: `config` is a list (a Sequential config was passed directly).
+        UnsafeConfigError: bytecode in safe mode.
     """
     if isinstance(config, list):
         raise TypeError('`model_from_config` expects a dictionary, not a list. Maybe you meant to use '
                         '`Sequential.from_config(config)`?')
     from .layers import deserialize
-    return deserialize(config, custom_objects=custom_objects)
+    with safe_mode_scope(safe_mode):
+        return deserialize(config, custom_objects=custom_objects)
 
 
-def model_from_json(json_string, custom_objects=None):
-    """Instantiates a model from the JSON string written by `model.to_json()`."""
+def model_from_json(json_string, custom_objects=None, safe_mode=None):
+    """Instantiates a model from the JSON string written by `model.to_json()`.
+
+    `safe_mode` as in `model_from_config`.
+    """
     config = json.loads(json_string)
-    return model_from_config(config, custom_objects=custom_objects)
+    return model_from_config(config, custom_objects=custom_objects, safe_mode=safe_mode)
 
 
-def model_from_yaml(yaml_string, custom_objects=None):
+def model_from_yaml(yaml_string, custom_objects=None, safe_mode=None):
     """Instantiates a model from the YAML string written by `model.to_yaml()`.
 
     The string is parsed with PyYAML's safe loader (plain data only, no Python
-    objects). Needs PyYAML (`pip install 'minikeras[yaml]'`).
+    objects); `safe_mode` as in `model_from_config`. Needs PyYAML
+    (`pip install 'minikeras[yaml]'`).
 
     Raises:
         ImportError: PyYAML is not installed (the message names the extra).
@@ -48,7 +61,7 @@ def model_from_yaml(yaml_string, custom_objects=None):
     from .utils.optional import import_extra
     yaml = import_extra('yaml', 'yaml', 'model_from_yaml')
     config = yaml.safe_load(yaml_string)
-    return model_from_config(config, custom_objects=custom_objects)
+    return model_from_config(config, custom_objects=custom_objects, safe_mode=safe_mode)
 
 
 def _clone_layer(layer):

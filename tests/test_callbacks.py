@@ -361,9 +361,14 @@ def test_terminate_on_nan_stops_at_the_bad_batch(bad, capsys):
     x, y = _data()
     y[10] = bad
     batches = []
+    with pytest.raises(ValueError) as info:  # refused by default, naming the array and the position
+        _model().fit(x, y, epochs=3, batch_size=8, verbose=0)
+    assert '`y`' in str(info.value) and '(10, 0)' in str(info.value) and 'check_finite=False' in str(info.value)
+    terminate = cbks.TerminateOnNaN()
     history = _model().fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0, validation_data=(x[:8], y[:8]),
                            callbacks=[cbks.LambdaCallback(on_batch_end=lambda b, logs: batches.append(b)),
-                                      cbks.TerminateOnNaN()])
+                                      terminate], check_finite=False)
+    assert (terminate.stopped_epoch, terminate.stopped_batch) == (0, 1)
     assert batches == [0, 1]
     assert history.epoch == [0]
     assert not np.isfinite(history.history['loss'][0])
@@ -428,7 +433,7 @@ def test_csv_logger_after_terminate_on_nan(tmp_path):
     y[3] = np.nan
     path = str(tmp_path / 'log.csv')
     _model().fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0,
-                 callbacks=[cbks.TerminateOnNaN(), cbks.CSVLogger(path)])
+                 callbacks=[cbks.TerminateOnNaN(), cbks.CSVLogger(path)], check_finite=False)
     rows = _read_csv(path)
     assert len(rows) == 2 and rows[1][0] == '0' and rows[1][1] == 'nan'
 
@@ -520,5 +525,5 @@ def test_fit_generator_terminate_on_nan():
     batches = []
     history = _model().fit_generator(_generator(x, y, 8), steps_per_epoch=4, epochs=3, verbose=0,
                                      callbacks=[cbks.LambdaCallback(on_batch_end=lambda b, logs: batches.append(b)),
-                                                cbks.TerminateOnNaN()])
+                                                cbks.TerminateOnNaN()], check_finite=False)
     assert batches == [0, 1, 2] and history.epoch == [0]

@@ -233,10 +233,12 @@ class Layer(object):
         initializer = initializers.get(initializer if initializer is not None else 'glorot_uniform')
         regularizer = regularizers.get(regularizer)
         constraint = constraints.get(constraint)
-        try:
-            value = initializer(shape, dtype=dtype)
-        except TypeError:
-            value = initializer(shape)
+        value = initializers.value_while_loading(shape, dtype, name)  # load_model: no initializer run
+        if value is None:
+            try:
+                value = initializer(shape, dtype=dtype)
+            except TypeError:
+                value = initializer(shape)
         # Inside the layer's own build (or a wrapper's) the open name scopes give
         # TensorFlow-style names ('lstm/lstm_cell/kernel'); a layer built directly
         # is named after itself.

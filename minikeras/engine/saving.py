@@ -10,10 +10,25 @@ Keras 2.2.4 and tf_keras read them too. `docs/saving.md` describes the
 format and the compatibility rules.
 
 Every read and write of attributes goes through `utils.io_utils.H5Dict`, so
-both directions share one encoding. Writes to a path are atomic (a temporary
-file in the same directory, then `os.replace`). Loading is safe by default:
-a `Lambda` layer whose function is stored as marshalled bytecode is refused
-unless `safe_mode=False`.
+both directions share one encoding.
+
+Files are untrusted input. Before anything is read, the file is checked to
+be self-contained (no links, external storage, virtual or oversized
+datasets, unknown filters, non-numeric data); a file written by minikeras
+also has its checksum verified. A config may only ask for as many weight
+values as the file stores, no initializer runs for weights the file
+overwrites, and each stored weight's shape is compared with the layer's
+before its data is read. Every problem with a file is an
+`InvalidFileError` naming the file. `Lambda` layers stored as bytecode are
+refused unless `safe_mode=False`.
+
+Writing builds the whole file in memory (HDF5's core driver) and then
+writes it with plain file I/O to a temporary file, `fsync`s it and renames
+it over the target, so a full disk is an `OSError` naming the target, a
+killed save never leaves a half-written target, and the next save removes
+the temporary files of killed saves. Every array carries HDF5's
+Fletcher-32 checksum and the root carries `minikeras_checksum` over the
+rest (attributes, names, scalars); Keras and h5py read such files as usual.
 """
 import contextlib
 import json
@@ -23,8 +38,10 @@ import warnings
 import numpy as np
 
 from .. import backend as K
-from ..utils.generic_utils import CustomObjectScope
-from ..utils.io_utils import H5Dict, ask_to_proceed_with_overwrite, atomic_write
+from .. import initializers
+from ..utils.generic_utils import CustomObjectScope, UnsafeConfigError, in_safe_mode, safe_mode_scope
+from ..utils.io_utils import (H5Dict, InvalidFileError, ask_to_proceed_with_overwrite,
+                              check_hdf5_is_self_contained, hdf5_digest, write_file_atomically)
 from .legacy_weights import convert_saved_weights
 
 try:
@@ -35,7 +52,7 @@ except ImportError:  # pragma: no cover - h5py is a runtime dependency
 __all__ = ['save_model', 'load_model', 'save_weights', 'load_weights', 'save_weights_to_hdf5_group',
            'load_weights_from_hdf5_group', 'load_weights_from_hdf5_group_by_name',
            'preprocess_weights_for_loading', 'preprocess_model_config', 'check_config_is_safe',
-           'UnsafeConfigError']
+           'UnsafeConfigError', 'InvalidFileError']
 
 # The Keras API level of the files written here (readers only compare it with '1').
 KERAS_FORMAT_VERSION = '2.2.4'
@@ -43,9 +60,12 @@ KERAS_FORMAT_VERSION = '2.2.4'
 _MODEL_CLASSES = ('Model', 'Functional', 'Sequential')
 _ENTRY_KEYS_TO_DROP = ('module', 'registered_name', 'build_config', 'compile_config', 'shared_object_id')
 
-
-class UnsafeConfigError(ValueError):
-    """Raised by `load_model(..., safe_mode=True)` for configs that would execute stored bytecode."""
+# The root attribute holding `hdf5_digest` of a file written here.
+CHECKSUM_ATTRIBUTE = 'minikeras_checksum'
+# HDF5 1.8 file format: object headers, heaps and B-trees carry checksums (readable by HDF5 >= 1.8).
+_LIBVER = ('v108', 'v108')
+# A model config may ask for this many weight values more than the file stores (none are expected).
+_ELEMENT_SLACK = 1024
 
 
 def _require_h5py():
@@ -66,74 +86,128 @@ def _describe(filepath):
     return repr(getattr(filepath, 'name', filepath)) if hasattr(filepath, 'read') else str(filepath)
 
 
+def _verify_checksum(group, source):
+    stored = H5Dict(group).get_text(CHECKSUM_ATTRIBUTE)
+    if stored is not None and stored != hdf5_digest(group, exclude=(CHECKSUM_ATTRIBUTE,)):
+        raise InvalidFileError('%s is corrupted: its content does not match the checksum minikeras wrote with it '
+                               '(attributes, names or scalar values changed since it was saved). If you edited it on purpose, delete '
+                               'its "%s" attribute.' % (source, CHECKSUM_ATTRIBUTE))
+
+
 @contextlib.contextmanager
 def _open_for_reading(filepath):
-    """Yields an `h5py.Group` for a path, an open File/Group or a file-like object.
+    """Yields an `h5py.Group` for a path, an open File/Group or a file-like object, checked to be safe.
 
     Raises:
-        IOError: the path does not exist, is not an HDF5 file, or is truncated / corrupted.
+        InvalidFileError: the path does not exist, is not an HDF5 file, is
+            truncated / corrupted, or is not self-contained (see
+            `io_utils.check_hdf5_is_self_contained`).
     """
     _require_h5py()
+    source = _describe(filepath)
     if _is_h5_object(filepath):
+        with _bad_file_errors(source):
+            check_hdf5_is_self_contained(filepath, source)
+            _verify_checksum(filepath, source)
         yield filepath
         return
     if hasattr(filepath, 'read') and hasattr(filepath, 'seek'):
         try:
             f = h5py.File(filepath, 'r')
-        except OSError as e:
-            raise IOError('Unable to read the HDF5 data in %s: it is not an HDF5 file or it is truncated or '
-                          'corrupted (h5py: %s)' % (_describe(filepath), e))
-        with f:
-            yield f
-        return
-    filepath = os.fspath(filepath)
-    if not os.path.exists(filepath):
-        raise IOError('No file or directory found at %s' % filepath)
-    if os.path.isdir(filepath):
-        raise IOError('%s is a directory, not an HDF5 file (minikeras saves models to single .h5 files)'
-                      % filepath)
-    if not h5py.is_hdf5(filepath):
-        size = os.path.getsize(filepath)
-        raise IOError('%s is not an HDF5 file (%s). minikeras reads and writes Keras 2 HDF5 files only '
-                      '(models saved with model.save(path) / save_format="h5"; not the TensorFlow SavedModel '
-                      'or the Keras 3 .keras format).'
-                      % (filepath, 'it is empty' if size == 0 else 'it does not start with the HDF5 signature'))
-    try:
-        f = h5py.File(filepath, 'r')
-    except OSError as e:
-        raise IOError('Unable to open %s: the HDF5 file is truncated or corrupted (h5py: %s). If a process '
-                      'was writing it when it stopped, the file is incomplete.' % (filepath, e))
+        except (OSError, ValueError) as e:
+            raise InvalidFileError('Unable to read the HDF5 data in %s: it is not an HDF5 file or it is truncated '
+                                   'or corrupted (h5py: %s)' % (source, e))
+    else:
+        filepath = os.fspath(filepath)
+        if not os.path.exists(filepath):
+            raise InvalidFileError('No file or directory found at %s' % filepath)
+        if os.path.isdir(filepath):
+            raise InvalidFileError('%s is a directory, not an HDF5 file (minikeras saves models to single .h5 '
+                                   'files)' % filepath)
+        if not h5py.is_hdf5(filepath):
+            size = os.path.getsize(filepath)
+            raise InvalidFileError(
+                '%s is not an HDF5 file (%s). minikeras reads and writes Keras 2 HDF5 files only (models saved '
+                'with model.save(path) / save_format="h5"; not the TensorFlow SavedModel or the Keras 3 .keras '
+                'format).' % (filepath, 'it is empty' if size == 0 else 'it does not start with the HDF5 signature'))
+        try:
+            f = h5py.File(filepath, 'r')
+        except (OSError, ValueError) as e:
+            raise InvalidFileError('Unable to open %s: the HDF5 file is truncated or corrupted (h5py: %s). If a '
+                                   'process was writing it when it stopped, the file is incomplete.' % (filepath, e))
     with f:
+        with _bad_file_errors(source):
+            check_hdf5_is_self_contained(f, source)
+            _verify_checksum(f, source)
         yield f
+
+
+@contextlib.contextmanager
+def _bad_file_errors(source):
+    """Turns any error raised while interpreting a file into an `InvalidFileError` naming it.
+
+    A corrupted file can fail anywhere: in HDF5, in JSON parsing, in a
+    config that lacks a key or holds a wrong type. The loaders promise one
+    documented error; the original is kept as `__cause__`.
+    """
+    try:
+        yield
+    except (InvalidFileError, UnsafeConfigError, MemoryError):
+        raise
+    except Exception as e:  # noqa: BLE001 - see the docstring
+        detail = str(e) or e.__class__.__name__
+        if isinstance(e, (ValueError, TypeError)) and not isinstance(e, (OSError, UnicodeError)):
+            message = detail if source in detail else '%s: %s' % (source, detail)
+        else:
+            message = ('Unable to read %s: the file is truncated, corrupted or not a Keras file (%s: %s)'
+                       % (source, e.__class__.__name__, detail))
+        raise InvalidFileError(message) from e
+
+
+_memory_files = [0]
 
 
 @contextlib.contextmanager
 def _open_for_writing(filepath, overwrite):
     """Yields a writable, empty `h5py.Group`, or None when the user declined to overwrite.
 
-    A path is written atomically: into a temporary file in the same
-    directory, renamed over `filepath` only once everything was written.
-    An open `h5py.File`/`Group` is written in place.
+    For a path or a file object the file is built in memory; when the block
+    completes, the checksum attribute is added and the image is written:
+    to a path with `io_utils.write_file_atomically` (temporary file, fsync,
+    rename), to a file object with its `write`. An open `h5py.File`/`Group`
+    is written in place (without the checksum attribute: it may hold the
+    user's own data too).
     """
     _require_h5py()
     if _is_h5_object(filepath):
         yield filepath
         return
-    if hasattr(filepath, 'write') and hasattr(filepath, 'seek'):
-        with h5py.File(filepath, 'w') as f:
-            yield f
-        return
-    filepath = os.fspath(filepath)
-    if os.path.isdir(filepath):
-        raise IOError('%s is a directory; give a file path such as %s' % (filepath, os.path.join(filepath,
-                                                                                               'model.h5')))
-    if not overwrite and os.path.exists(filepath):
-        if not ask_to_proceed_with_overwrite(filepath):
-            yield None
-            return
-    with atomic_write(filepath) as tmp:
-        with h5py.File(tmp, 'w') as f:
-            yield f
+    is_file_object = hasattr(filepath, 'write') and hasattr(filepath, 'seek')
+    if not is_file_object:
+        filepath = os.fspath(filepath)
+        if os.path.isdir(filepath):
+            raise IsADirectoryError('%s is a directory; give a file path such as %s'
+                                    % (filepath, os.path.join(filepath, 'model.h5')))
+        if not overwrite and os.path.exists(filepath):
+            if not ask_to_proceed_with_overwrite(filepath):
+                yield None
+                return
+    _memory_files[0] += 1
+    f = h5py.File('minikeras-in-memory-%d-%d.h5' % (os.getpid(), _memory_files[0]), 'w', driver='core',
+                  backing_store=False, libver=_LIBVER)
+    try:
+        yield f
+        f.attrs[CHECKSUM_ATTRIBUTE] = np.bytes_(hdf5_digest(f, exclude=(CHECKSUM_ATTRIBUTE,)).encode('ascii'))
+        f.flush()
+        image = f.id.get_file_image()
+    finally:
+        f.close()
+    if is_file_object:
+        filepath.write(image)
+        if hasattr(filepath, 'flush'):
+            filepath.flush()
+    else:
+        write_file_atomically(filepath, image)
 
 
 def _remove_entries(group, names):
@@ -236,10 +310,38 @@ def save_weights_to_hdf5_group(group, layers):
             layer_group.set_array(name, value)
 
 
-def _read_layer_weights(root, name):
+def _saved_layer(root, name):
+    """(weight names, `h5py.Dataset`s) of the saved layer `name`; no array is read."""
     layer_group = root.subgroup(name)
     names = layer_group.get_names('weight_names')
-    return names, [layer_group.get_array(n) for n in names]
+    return names, [layer_group.get_dataset(n) for n in names]
+
+
+def _read_checked(layer, datasets, what):
+    """Reads a saved layer's arrays once their shapes were compared with the layer's weights.
+
+    When every shape matches, the arrays are read. Otherwise a conversion
+    (`preprocess_weights_for_loading`: reshape, nested models, other
+    formats) may still make them fit, so they are read only when they hold
+    at most about twice the layer's values; the exact comparison follows the
+    conversion. A file can thus never make the loader read much more than
+    the model's own size.
+
+    Raises:
+        ValueError: the saved arrays are far larger than the layer's
+            weights (nothing read).
+    """
+    expected = [_shape(w) for w in _layer_weights(layer)]
+    stored = [tuple(d.shape) for d in datasets]
+    if stored != expected:
+        wanted = sum(int(np.prod(shape, dtype=np.float64)) for shape in expected)
+        have = sum(int(np.prod(shape, dtype=np.float64)) for shape in stored)
+        if have > 2 * wanted + _ELEMENT_SLACK:
+            raise ValueError('%s: the saved weights have shapes %s (%d values), but the layer\'s weights have '
+                             'shapes %s (%d values). Nothing was read. Is the file for another architecture?'
+                             % (what, _short_list([str(x) for x in stored]), have,
+                                _short_list([str(x) for x in expected]), wanted))
+    return [np.asarray(d[()]) for d in datasets]
 
 
 def _file_info(root):
@@ -319,9 +421,9 @@ def load_weights_from_hdf5_group(group, layers, reshape=False):
     filtered_layers = [layer for layer in layers if _layer_weights(layer)]
     saved = []
     for name in root.get_names('layer_names'):
-        weight_names, values = _read_layer_weights(root, name)
+        weight_names, datasets = _saved_layer(root, name)
         if weight_names:
-            saved.append((name, weight_names, values))
+            saved.append((name, weight_names, datasets))
     if len(saved) != len(filtered_layers):
         raise ValueError('You are trying to load a weight file containing %d layers with weights (%s) into a '
                          'model with %d layers with weights (%s). Is the file for another architecture? '
@@ -329,11 +431,11 @@ def load_weights_from_hdf5_group(group, layers, reshape=False):
                          % (len(saved), _short_list([s[0] for s in saved]), len(filtered_layers),
                             _short_list([layer.name for layer in filtered_layers])))
     pairs = []
-    for k, (layer, (name, weight_names, values)) in enumerate(zip(filtered_layers, saved)):
+    for k, (layer, (name, weight_names, datasets)) in enumerate(zip(filtered_layers, saved)):
         symbolic = _layer_weights(layer)
-        values = preprocess_weights_for_loading(layer, values, original_keras_version, original_backend,
-                                                reshape=reshape)
         what = 'Layer #%d (named "%s" in the current model, "%s" in the save file)' % (k, layer.name, name)
+        values = preprocess_weights_for_loading(layer, _read_checked(layer, datasets, what),
+                                                original_keras_version, original_backend, reshape=reshape)
         if len(values) != len(symbolic):
             raise ValueError('%s: the model layer expects %d weights, but the saved layer has %d elements (%s).'
                              % (what, len(symbolic), len(values), _short_list(weight_names)))
@@ -363,12 +465,19 @@ def load_weights_from_hdf5_group_by_name(group, layers, skip_mismatch=False, res
             index.setdefault(layer.name, []).append(layer)
     pairs = []
     for k, name in enumerate(root.get_names('layer_names')):
-        weight_names, values = _read_layer_weights(root, name)
+        weight_names, datasets = _saved_layer(root, name)
         for layer in index.get(name, []):
             symbolic = _layer_weights(layer)
+            what = 'Layer #%d (named "%s")' % (k, name)
+            try:
+                values = _read_checked(layer, datasets, what)
+            except ValueError as e:
+                if not skip_mismatch:
+                    raise
+                warnings.warn('Skipping loading of weights for layer "%s": %s' % (name, e))
+                continue
             layer_values = preprocess_weights_for_loading(layer, values, original_keras_version, original_backend,
                                                           reshape=reshape)
-            what = 'Layer #%d (named "%s")' % (k, name)
             if len(layer_values) != len(symbolic):
                 message = ('%s: the model layer expects %d weights, but the saved layer has %d elements.'
                            % (what, len(symbolic), len(layer_values)))
@@ -410,11 +519,6 @@ def _save_optimizer_weights(root, optimizer, params):
         group.set_array(name, value)
 
 
-def _load_optimizer_weights(root):
-    """`(names, arrays)` of the saved optimizer state."""
-    group = root.subgroup('optimizer_weights')
-    names = group.get_names('weight_names')
-    return names, [group.get_array(name) for name in names]
 
 
 # --------------------------------------------------------------------------------------------
@@ -497,19 +601,21 @@ def _unsafe_lambdas(config, path=''):
     return found
 
 
-def check_config_is_safe(config, safe_mode=True):
+def check_config_is_safe(config, safe_mode=None):
     """Refuses configs holding Python bytecode (Keras 2 `Lambda` layers saved from a `lambda`).
 
     Args:
         config: a model or layer config (dicts and lists).
-        safe_mode: when False, nothing is checked.
+        safe_mode: when False, nothing is checked; None: the global setting
+            (see `utils.generic_utils.enable_unsafe_deserialization`).
 
     Raises:
         UnsafeConfigError: a layer stores marshalled bytecode; the message
             names it and explains how to opt in.
     """
-    if not safe_mode:
-        return
+    with safe_mode_scope(safe_mode):
+        if not in_safe_mode():
+            return
     found = _unsafe_lambdas(config)
     if found:
         described = ', '.join('%s layer "%s" (its %s)' % (cls, name, field) for name, cls, field in found)
@@ -610,11 +716,25 @@ def _compile_from_training_config(model, training_config, custom_objects, source
                       'with compile=False to get the model without its training configuration.' % (source, e))
 
 
-def _restore_optimizer_state(model, saved, source):
+def _restore_optimizer_state(model, root, source):
+    """Sets the optimizer's state from `optimizer_weights`, in any layout the
+    writer used (Keras 2.2, tf.keras, tf-keras: see `optimizers.tf_keras_formats`).
+
+    The stored arrays are read only when they hold at most about twice the
+    values of the optimizer's state. A state that does not fit is not an error
+    (as in Keras 2.2): a warning says the optimizer starts fresh.
+    """
     from ..optimizers.tf_keras_formats import restore_state
     model._make_train_function()  # creates the optimizer's state variables (Keras 2.2's order of events)
+    group = root.subgroup('optimizer_weights')
+    names = group.get_names('weight_names')
+    datasets = [group.get_dataset(name) for name in names]
+    wanted = sum(int(np.prod(_shape(w), dtype=np.float64)) for w in model.optimizer.weights)
+    have = sum(int(d.size) for d in datasets)
     try:
-        restore_state(model.optimizer, saved[0], saved[1], source)
+        if have > 2 * wanted + _ELEMENT_SLACK:
+            raise ValueError('the file stores %d values, the optimizer has %d; nothing was read' % (have, wanted))
+        restore_state(model.optimizer, names, [np.asarray(d[()]) for d in datasets], source)
     except ValueError as e:
         warnings.warn('Error in loading the saved optimizer state from %s (%s). As a result, the model starts '
                       'with a freshly initialised optimizer.' % (source, e))
@@ -666,7 +786,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
             return
         if _is_h5_object(filepath):
             _remove_entries(f, ('keras_version', 'backend', 'minikeras_version', 'model_config',
-                                'training_config', 'model_weights', 'optimizer_weights'))
+                                'training_config', 'model_weights', 'optimizer_weights', CHECKSUM_ATTRIBUTE))
         root = H5Dict(f)
         root.set_text('keras_version', KERAS_FORMAT_VERSION)
         root.set_text('backend', K.backend())
@@ -679,8 +799,12 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
         f.file.flush()
 
 
-def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=None):
     """Loads a model saved by `save_model` (or by Keras 2.2.4 / tf_keras in HDF5).
+
+    The file is untrusted input: it is checked before anything is built or
+    read (see the module docstring), and every problem with it raises
+    `InvalidFileError`.
 
     Args:
         filepath: a path, an open `h5py.File`/`h5py.Group`, or a binary file object.
@@ -689,33 +813,30 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         compile: restore the training configuration (compile the model) and
             the optimizer state, when the file has them.
         safe_mode: refuse `Lambda` layers stored as marshalled bytecode
-            (loading them would run that code). Pass False only for files
-            you trust.
+            (loading them would run that code). None (default): True unless
+            `utils.generic_utils.enable_unsafe_deserialization()` was
+            called. Pass False only for files you trust.
 
     Returns:
         The model; compiled when the file has a training configuration and
         `compile` is True.
 
     Raises:
-        IOError: missing, non-HDF5, truncated or corrupted file.
-        ValueError: no model config (a weights-only file), unknown class
-            (the message names it and points to `custom_objects`),
-            weights that do not fit the architecture.
-        UnsafeConfigError: a bytecode Lambda with `safe_mode=True`.
+        InvalidFileError: (an `OSError` and a `ValueError`) missing,
+            non-HDF5, truncated, corrupted or unsafe file, no model config
+            (a weights-only file), bad JSON, unknown class (the message
+            names it and points to `custom_objects`), weights that do not
+            fit the architecture; the message names the file.
+        UnsafeConfigError: a bytecode Lambda in safe mode.
     """
     source = _describe(filepath)
-    with CustomObjectScope(custom_objects or {}):
+    with CustomObjectScope(custom_objects or {}), safe_mode_scope(safe_mode):
         with _open_for_reading(filepath) as f:
-            try:
-                return _load_model_from_group(H5Dict(f), custom_objects, compile, safe_mode, source)
-            except (OSError, KeyError) as e:
-                if isinstance(e, KeyError) and 'No group' not in str(e) and 'No dataset' not in str(e):
-                    raise
-                raise IOError('Unable to read the model in %s: the file is truncated, corrupted or incomplete '
-                              '(%s: %s)' % (source, type(e).__name__, e))
+            with _bad_file_errors(source):
+                return _load_model_from_group(H5Dict(f), custom_objects, compile, source)
 
 
-def _load_model_from_group(root, custom_objects, compile, safe_mode, source):
+def _load_model_from_group(root, custom_objects, compile, source):
     model_config = root.get_text('model_config')
     if model_config is None:
         hint = ''
@@ -724,18 +845,27 @@ def _load_model_from_group(root, custom_objects, compile, safe_mode, source):
                     'model.load_weights(path).')
         raise ValueError('No model found in config file %s (no "model_config" attribute).%s' % (source, hint))
     from ..legacy.tf_keras import adapt_model_config
-    config = adapt_model_config(preprocess_model_config(json.loads(model_config)), root.get_text('keras_version', None))
-    check_config_is_safe(config, safe_mode)
-    model = _deserialize_model(config, custom_objects)
+    config = preprocess_model_config(json.loads(model_config))
+    if not isinstance(config, dict):
+        raise ValueError('%s: "model_config" holds %s, not a {"class_name", "config"} object.'
+                         % (source, type(config).__name__))
+    config = adapt_model_config(config, root.get_text('keras_version', None))
+    check_config_is_safe(config)
     if 'model_weights' not in root:
         raise ValueError('%s has a model config but no "model_weights" group.' % source)
-    load_weights_from_hdf5_group(root.subgroup('model_weights'), model.layers)
+    weights_group = root.subgroup('model_weights')
+    stored = check_hdf5_is_self_contained(weights_group.group, source)
+    # No initializer runs (the file overwrites every weight) and the config may not ask for more values than
+    # the file stores: a small file cannot make the loader allocate a huge model.
+    with initializers.skip_initialization(stored + _ELEMENT_SLACK, source):
+        model = _deserialize_model(config, custom_objects)
+    load_weights_from_hdf5_group(weights_group, model.layers)
     training_config = root.get_text('training_config')
     if compile and training_config is not None:
         _compile_from_training_config(model, json.loads(training_config), custom_objects, source,
                                       root.get_text('keras_version', None))
         if 'optimizer_weights' in root:
-            _restore_optimizer_state(model, _load_optimizer_weights(root), source)
+            _restore_optimizer_state(model, root, source)
     elif compile and training_config is None:
         warnings.warn('No training configuration found in %s: the model was *not* compiled. Compile it '
                       'manually.' % source)
@@ -757,7 +887,8 @@ def save_weights(model, filepath, overwrite=True):
             return
         layers = _saved_layers(model)
         if _is_h5_object(filepath):
-            _remove_entries(f, ['layer_names', 'backend', 'keras_version'] + [layer.name for layer in layers])
+            _remove_entries(f, ['layer_names', 'backend', 'keras_version', CHECKSUM_ATTRIBUTE] +
+                            [layer.name for layer in layers])
         save_weights_to_hdf5_group(H5Dict(f), layers)
         f.file.flush()
 
@@ -775,30 +906,28 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, reshape=Fa
         reshape: reshape saved arrays whose size fits but shape does not.
 
     Raises:
-        IOError: missing, non-HDF5, truncated or corrupted file.
-        ValueError: the weights do not fit the architecture (the message
-            names the layer, and the two shapes or counts).
+        InvalidFileError: missing, non-HDF5, truncated, corrupted or unsafe
+            file, or weights that do not fit the architecture (the message
+            names the file, the layer, and the two shapes or counts).
+        ValueError: `skip_mismatch` without `by_name`.
     """
     if skip_mismatch and not by_name:
         raise ValueError('When calling model.load_weights, skip_mismatch can only be set to True when by_name '
                          'is True.')
     source = _describe(filepath)
     with _open_for_reading(filepath) as f:
-        root = H5Dict(f)
-        if not root.has_attr('layer_names') and 'model_weights' in root:
-            root = root.subgroup('model_weights')
-        if not root.has_attr('layer_names'):
-            raise ValueError('%s holds no Keras weights (no "layer_names" attribute at its root or in '
-                             '"model_weights").' % source)
-        layers = model.layers
-        try:
+        with _bad_file_errors(source):
+            root = H5Dict(f)
+            if not root.has_attr('layer_names') and 'model_weights' in root:
+                root = root.subgroup('model_weights')
+            if not root.has_attr('layer_names'):
+                raise ValueError('%s holds no Keras weights (no "layer_names" attribute at its root or in '
+                                 '"model_weights").' % source)
             if by_name:
-                load_weights_from_hdf5_group_by_name(root, layers, skip_mismatch=skip_mismatch, reshape=reshape)
+                load_weights_from_hdf5_group_by_name(root, model.layers, skip_mismatch=skip_mismatch,
+                                                     reshape=reshape)
             else:
-                load_weights_from_hdf5_group(root, layers, reshape=reshape)
-        except (OSError, KeyError) as e:
-            raise IOError('Unable to read the weights in %s: the file is truncated, corrupted or incomplete '
-                          '(%s: %s)' % (source, type(e).__name__, e))
+                load_weights_from_hdf5_group(root, model.layers, reshape=reshape)
 
 
 def _minikeras_version():

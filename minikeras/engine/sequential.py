@@ -70,10 +70,14 @@ class Sequential(Model):
                 set_inputs = True
             else:
                 first_layer = layer
-                if isinstance(layer, Sequential) and layer.layers:
-                    first_layer = layer.layers[0]
-                elif isinstance(layer, Model) and layer._is_graph_network:
-                    first_layer = layer._input_layers[0]
+                # Models nested in models (any depth): the batch shape is their first layer's.
+                while True:
+                    if isinstance(first_layer, Sequential) and first_layer._layers:
+                        first_layer = first_layer._layers[0]
+                    elif isinstance(first_layer, Model) and first_layer._is_graph_network:
+                        first_layer = first_layer._input_layers[0]
+                    else:
+                        break
                 batch_shape = getattr(first_layer, 'batch_input_shape', None)
                 if batch_shape is not None:
                     x = Input(batch_shape=batch_shape, dtype=getattr(first_layer, 'dtype', None),

@@ -15,7 +15,7 @@ import numpy as np
 from .. import backend as K
 from .. import optimizers
 from ..utils.generic_utils import unpack_singleton
-from . import training_loop
+from . import input_checks, training_loop
 from .compile_utils import CompiledMetrics, build_output_records, total_loss
 from .data_adapter import ArrayData, Feed, GeneratorData, as_floatx, check_generator_arguments, is_generator_like
 from .network import Network
@@ -173,15 +173,21 @@ class Model(Network):
             self._check_compiled()
         records = [r for r in getattr(self, '_output_records', []) if r.fed] if self._is_compiled else []
         feed = Feed(self._feed_input_names, self._feed_input_shapes, records, stateful_batch=self.stateful)
-        return feed.standardize(x, y, sample_weight, class_weight, check_array_lengths, batch_size)
+        xs, ys, ws = feed.standardize(x, y, sample_weight, class_weight, check_array_lengths, batch_size)
+        input_checks.check_model_data(self, xs, ys)  # Embedding indices, sparse labels: before any work
+        return xs, ys, ws
 
-    def _generator_data(self, generator, steps, what, class_weight=None, **options):
-        """`GeneratorData` for `generator`, the model built (and compiled) from its first batch if needed."""
+    def _generator_data(self, generator, steps, what, class_weight=None, check_finite=True, **options):
+        """`GeneratorData` for `generator`, the model built (and compiled) from its first batch if needed;
+        each batch is checked as it arrives (`check_finite`: no NaN / infinity)."""
         data = GeneratorData(generator, steps=steps, what=what, with_targets=what != 'prediction', **options)
         if not self.built and data.steps:
             self._build_from_data(data.peek()[0])
 
+        method = {'training': 'fit', 'validation': 'fit', 'evaluation': 'evaluate', 'prediction': 'predict'}[what]
+
         def standardize(x, y, weights):
+            input_checks.check_arrays(method, check_finite, x=x, y=y, sample_weight=weights)
             return self._standardize_user_data(x, y, sample_weight=weights, class_weight=class_weight)
         data.standardize = standardize
         return data
@@ -217,7 +223,7 @@ class Model(Network):
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None, validation_split=0.,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, max_queue_size=10, workers=1, use_multiprocessing=False,
-            **kwargs):
+            check_finite=True, **kwargs):
         """Trains the model for a number of epochs; returns a `History`.
 
         Args:
@@ -240,8 +246,13 @@ class Model(Network):
                 (for arrays: steps over the whole arrays).
             max_queue_size, workers, use_multiprocessing: how batches of a
                 generator or `Sequence` input are prepared.
+            check_finite: refuse NaN / infinity in `x`, `y`, `sample_weight`
+                and `validation_data` (default True; generator batches are
+                checked as they arrive).
 
         Raises:
+            TypeError, ValueError: a bad argument (type or range), named with
+                the value received, before any work.
             ValueError: inconsistent data (checked before training starts), or
                 `y`, `sample_weight` or `validation_split` given with a
                 generator / `Sequence` input.
@@ -251,9 +262,15 @@ class Model(Network):
             epochs = kwargs.pop('nb_epoch')
         if kwargs:
             raise TypeError('Unrecognized keyword arguments to fit: %s' % ', '.join(sorted(kwargs)))
-        queue = dict(max_queue_size=max_queue_size, workers=workers, use_multiprocessing=use_multiprocessing)
+        input_checks.check_fit_arguments(batch_size, epochs, verbose, callbacks, validation_split, shuffle,
+                                         initial_epoch, steps_per_epoch, validation_steps)
+        queue = dict(max_queue_size=max_queue_size, workers=workers, use_multiprocessing=use_multiprocessing,
+                     check_finite=check_finite)
         if is_generator_like(x):
             check_generator_arguments(x, 'fit', y=y, sample_weight=sample_weight, validation_split=validation_split)
+            input_checks.check_generator_arguments('fit', steps_per_epoch, epochs, initial_epoch, validation_steps,
+                                                   max_queue_size, workers, verbose, callbacks,
+                                                   steps_name='steps_per_epoch')
             data = self._generator_data(x, steps_per_epoch, 'training', class_weight, shuffle=shuffle,
                                         steps_name='steps_per_epoch', **queue)
             batch_size = None
@@ -262,6 +279,9 @@ class Model(Network):
                 batch_size = 32
             if x is None and y is None and steps_per_epoch is None:
                 raise ValueError('If fitting from data tensors, you should specify the `steps_per_epoch` argument.')
+            validation_arrays = validation_data if isinstance(validation_data, (list, tuple)) else ()
+            input_checks.check_arrays('fit', check_finite, x=x, y=y, sample_weight=sample_weight,
+                                      **{'validation_data[%d]' % i: v for i, v in enumerate(validation_arrays)})
             data = self._array_data(x, y, sample_weight, class_weight, batch_size, steps_per_epoch, shuffle)
         data, val_data = self._validation_data(data, validation_data, validation_split, validation_steps,
                                                batch_size, queue)
@@ -271,7 +291,7 @@ class Model(Network):
                                  callbacks=callbacks, val_step=val_step, val_data=val_data, batch_size=batch_size)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, steps=None,
-                 callbacks=None, max_queue_size=10, workers=1, use_multiprocessing=False):
+                 callbacks=None, max_queue_size=10, workers=1, use_multiprocessing=False, check_finite=True):
         """Loss (and metrics) in test mode: a scalar, or a list named by `metrics_names`.
 
         `x` may also be a generator or `utils.Sequence` of `(x, y[, sample_weight])`.
@@ -280,32 +300,41 @@ class Model(Network):
             ValueError: inconsistent data, or `y` / `sample_weight` given with
                 a generator / `Sequence` input.
         """
+        input_checks.check_loop_arguments('evaluate', batch_size, steps, verbose, callbacks)
         if is_generator_like(x):
             check_generator_arguments(x, 'evaluate', y=y, sample_weight=sample_weight)
+            input_checks.check_generator_arguments('evaluate', steps, max_queue_size=max_queue_size, workers=workers,
+                                                   verbose=verbose, callbacks=callbacks)
             data = self._generator_data(x, steps, 'evaluation', max_queue_size=max_queue_size, workers=workers,
-                                        use_multiprocessing=use_multiprocessing)
+                                        use_multiprocessing=use_multiprocessing, check_finite=check_finite)
         else:
             if batch_size is None and steps is None:
                 batch_size = 32
             if x is None and y is None and steps is None:
                 raise ValueError('If evaluating from data tensors, you should specify the `steps` argument.')
+            input_checks.check_arrays('evaluate', check_finite, x=x, y=y, sample_weight=sample_weight)
             data = self._array_data(x, y, sample_weight, batch_size=batch_size, steps=steps)
         return unpack_singleton(training_loop.evaluate(self._step('test'), data, callbacks, verbose))
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, max_queue_size=10, workers=1,
-                use_multiprocessing=False):
+                use_multiprocessing=False, check_finite=True):
         """Output predictions for the input samples (an array, or a list for several outputs).
 
         `x` may also be a generator or `utils.Sequence` (of `x` or `(x, y[, w])`, whose `x` is used).
+        `check_finite` (default True) refuses NaN / infinity in `x`.
         """
+        input_checks.check_loop_arguments('predict', batch_size, steps, verbose, callbacks)
         if is_generator_like(x):
+            input_checks.check_generator_arguments('predict', steps, max_queue_size=max_queue_size, workers=workers,
+                                                   verbose=verbose, callbacks=callbacks)
             data = self._generator_data(x, steps, 'prediction', max_queue_size=max_queue_size, workers=workers,
-                                        use_multiprocessing=use_multiprocessing)
+                                        use_multiprocessing=use_multiprocessing, check_finite=check_finite)
         else:
             if batch_size is None and steps is None:
                 batch_size = 32
             if x is None and steps is None:
                 raise ValueError('If predicting from data tensors, you should specify the `steps` argument.')
+            input_checks.check_arrays('predict', check_finite, x=x)
             data = ArrayData(self._standardize_user_data(x)[0], batch_size=batch_size, steps=steps)
             if self.stateful and data.num_samples and data.num_samples > batch_size and \
                     data.num_samples % batch_size:
@@ -314,19 +343,25 @@ class Model(Network):
                                  % (data.num_samples, batch_size))
         return unpack_singleton(training_loop.predict(self._step('predict'), data, callbacks, verbose))
 
-    def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
-        """One gradient update on one batch; returns the loss (and metrics)."""
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, check_finite=True):
+        """One gradient update on one batch; returns the loss (and metrics).
+
+        `check_finite` (default True) refuses NaN / infinity in the data.
+        """
+        input_checks.check_arrays('train_on_batch', check_finite, x=x, y=y, sample_weight=sample_weight)
         x, y, sample_weights = self._standardize_user_data(x, y, sample_weight=sample_weight,
                                                            class_weight=class_weight)
         return unpack_singleton([as_floatx(o) for o in self._step('train').run(x + y + sample_weights)])
 
-    def test_on_batch(self, x, y, sample_weight=None):
-        """Loss (and metrics) on one batch in test mode."""
+    def test_on_batch(self, x, y, sample_weight=None, check_finite=True):
+        """Loss (and metrics) on one batch in test mode (`check_finite` as in `train_on_batch`)."""
+        input_checks.check_arrays('test_on_batch', check_finite, x=x, y=y, sample_weight=sample_weight)
         x, y, sample_weights = self._standardize_user_data(x, y, sample_weight=sample_weight)
         return unpack_singleton([as_floatx(o) for o in self._step('test').run(x + y + sample_weights)])
 
-    def predict_on_batch(self, x):
-        """Predictions for one batch."""
+    def predict_on_batch(self, x, check_finite=True):
+        """Predictions for one batch (`check_finite`: refuse NaN / infinity in `x`)."""
+        input_checks.check_arrays('predict_on_batch', check_finite, x=x)
         x, _, _ = self._standardize_user_data(x)
         return unpack_singleton(self._step('predict').run(x))
 
@@ -338,27 +373,30 @@ class Model(Network):
     # Keras 2 generator aliases ----------------------------------------------------------
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
                       validation_data=None, validation_steps=None, class_weight=None, max_queue_size=10,
-                      workers=1, use_multiprocessing=False, shuffle=True, initial_epoch=0):
+                      workers=1, use_multiprocessing=False, shuffle=True, initial_epoch=0, check_finite=True):
         """`fit` on batches from a generator or `utils.Sequence`; returns a `History`."""
         _require_generator(generator, 'fit_generator')
         return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
                         callbacks=callbacks, validation_data=validation_data, validation_steps=validation_steps,
                         class_weight=class_weight, max_queue_size=max_queue_size, workers=workers,
-                        use_multiprocessing=use_multiprocessing, shuffle=shuffle, initial_epoch=initial_epoch)
+                        use_multiprocessing=use_multiprocessing, shuffle=shuffle, initial_epoch=initial_epoch,
+                        check_finite=check_finite)
 
     def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1, use_multiprocessing=False,
-                           verbose=0, callbacks=None):
+                           verbose=0, callbacks=None, check_finite=True):
         """`evaluate` on batches from a generator or `utils.Sequence`."""
         _require_generator(generator, 'evaluate_generator')
         return self.evaluate(generator, steps=steps, max_queue_size=max_queue_size, workers=workers,
-                             use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks)
+                             use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks,
+                             check_finite=check_finite)
 
     def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1, use_multiprocessing=False,
-                          verbose=0, callbacks=None):
+                          verbose=0, callbacks=None, check_finite=True):
         """`predict` on input batches from a generator or `utils.Sequence`."""
         _require_generator(generator, 'predict_generator')
         return self.predict(generator, steps=steps, max_queue_size=max_queue_size, workers=workers,
-                            use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks)
+                            use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks,
+                            check_finite=check_finite)
 
 
 def _require_generator(generator, method):

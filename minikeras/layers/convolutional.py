@@ -71,7 +71,11 @@ class _Conv(Layer):
         label = '%s (%s)' % (type(self).__name__, self.name)
         self.rank = rank
         if filters is not None:
-            if isinstance(filters, bool) or int(filters) != filters or filters < 1:
+            try:
+                valid = not isinstance(filters, bool) and int(filters) == filters and filters >= 1
+            except (TypeError, ValueError, OverflowError):  # a string, NaN, infinity
+                valid = False
+            if not valid:
                 raise ValueError('%s: `filters` must be a positive int; got %r' % (label, filters))
             filters = int(filters)
         self.filters = filters

@@ -7,8 +7,10 @@ import numpy as np
 
 from .. import activations, constraints, initializers, regularizers
 from .. import backend as K
+from ..engine import input_checks
 from ..engine.base_layer import InputSpec, Layer
-from ..utils.generic_utils import deserialize_keras_object, func_dump, func_load, has_arg
+from ..utils.generic_utils import (check_bytecode_allowed, deserialize_keras_object, func_dump, func_load, has_arg,
+                                   safe_mode_scope)
 
 
 class Dense(Layer):
@@ -36,7 +38,7 @@ class Dense(Layer):
                  bias_initializer='zeros', kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
         super(Dense, self).__init__(**kwargs)
-        self.units = int(units)
+        self.units = input_checks.check_units(self, 'units', units)
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
@@ -126,10 +128,34 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super(Dropout, self).__init__(**kwargs)
-        self.rate = min(1., max(0., float(rate)))
-        self.noise_shape = tuple(noise_shape) if noise_shape is not None else None
+        self.rate = input_checks.check_rate(self, 'rate', rate)
+        if noise_shape is not None:
+            if not isinstance(noise_shape, (list, tuple)):
+                raise TypeError('Layer %s: `noise_shape` must be a tuple of ints or None, got %r'
+                                % (self.name, noise_shape))
+            noise_shape = tuple(None if d is None else input_checks.check_units(self, 'noise_shape entry', d)
+                                for d in noise_shape)
+        self.noise_shape = noise_shape
         self.seed = seed
         self.supports_masking = True
+
+    def build(self, input_shape):
+        """Checks `noise_shape` against the input: same rank, each entry None, 1 or the input's size.
+
+        Raises:
+            ValueError: naming the layer, both shapes and the axis.
+        """
+        if self.noise_shape is not None:
+            if len(self.noise_shape) != len(input_shape):
+                raise ValueError('Layer %s: `noise_shape` %s has %d entries, but the input has rank %d (shape %s)'
+                                 % (self.name, self.noise_shape, len(self.noise_shape), len(input_shape),
+                                    tuple(input_shape)))
+            for axis, (noise, size) in enumerate(zip(self.noise_shape, input_shape)):
+                if noise not in (None, 1) and size is not None and noise != size:
+                    raise ValueError('Layer %s: `noise_shape` %s does not fit the input shape %s on axis %d (each '
+                                     'entry must be None, 1 or the input size)'
+                                     % (self.name, self.noise_shape, tuple(input_shape), axis))
+        self.built = True
 
     def _get_noise_shape(self, inputs):
         if self.noise_shape is None:
@@ -422,27 +448,42 @@ class Lambda(Layer):
         return dict(list(base.items()) + list(config.items()))
 
     @classmethod
-    def from_config(cls, config, custom_objects=None):
+    def from_config(cls, config, custom_objects=None, safe_mode=None):
+        """A Lambda from its config.
+
+        A function stored as marshalled bytecode (`function_type` or
+        `output_shape_type` 'lambda') is refused unless safe mode is off:
+        `safe_mode=False` here, or the enclosing loader's / global setting
+        when `safe_mode` is None.
+
+        Raises:
+            UnsafeConfigError: bytecode in safe mode.
+        """
         config = dict(config)
         globs = dict(globals())
         if custom_objects:
             globs.update(custom_objects)
         function_type = config.pop('function_type', 'function')
-        function = config['function']
-        if function_type == 'function':
-            function = deserialize_keras_object(function, custom_objects=custom_objects,
-                                                printable_module_name='function in Lambda layer')
-        elif function_type == 'lambda':
-            function = func_load(function, globs=globs)
-        else:
-            raise TypeError('Unknown function type: %s' % function_type)
         output_shape_type = config.pop('output_shape_type', 'raw')
-        output_shape = config.get('output_shape')
-        if output_shape_type == 'function':
-            output_shape = deserialize_keras_object(output_shape, custom_objects=custom_objects,
-                                                    printable_module_name='output_shape function in Lambda layer')
-        elif output_shape_type == 'lambda':
-            output_shape = func_load(output_shape, globs=globs)
+        with safe_mode_scope(safe_mode):
+            for field, kind in (('function', function_type), ('output_shape', output_shape_type)):
+                if kind == 'lambda':
+                    check_bytecode_allowed('Lambda layer "%s" (its %s)' % (config.get('name'), field))
+            function = config['function']
+            if function_type == 'function':
+                function = deserialize_keras_object(function, custom_objects=custom_objects,
+                                                    printable_module_name='function in Lambda layer')
+            elif function_type == 'lambda':
+                function = func_load(function, globs=globs)
+            else:
+                raise TypeError('Unknown function type: %s' % function_type)
+            output_shape = config.get('output_shape')
+            if output_shape_type == 'function':
+                output_shape = deserialize_keras_object(output_shape, custom_objects=custom_objects,
+                                                        printable_module_name='output_shape function in Lambda '
+                                                                              'layer')
+            elif output_shape_type == 'lambda':
+                output_shape = func_load(output_shape, globs=globs)
         if 'arguments' in config:
             for key, value in list(config['arguments'].items()):
                 if isinstance(value, dict) and 'type' in value and value['type'] == 'ndarray':

@@ -3,6 +3,7 @@ from .. import backend as K
 from .. import constraints
 from .. import initializers
 from .. import regularizers
+from ..engine import input_checks
 from ..engine.base_layer import Layer
 
 __all__ = ['Embedding']
@@ -47,11 +48,8 @@ class Embedding(Layer):
             else:
                 kwargs['input_shape'] = (None,)
         Layer.__init__(self, **kwargs)
-        if input_dim is None or int(input_dim) <= 0 or output_dim is None or int(output_dim) <= 0:
-            raise ValueError('Embedding: `input_dim` and `output_dim` must be positive integers, got %r and %r'
-                             % (input_dim, output_dim))
-        self.input_dim = int(input_dim)
-        self.output_dim = int(output_dim)
+        self.input_dim = input_checks.check_units(self, 'input_dim', input_dim)
+        self.output_dim = input_checks.check_units(self, 'output_dim', output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.activity_regularizer = regularizers.get(activity_regularizer)

@@ -18,6 +18,7 @@ Example::
     d = dot([a, b], axes=1)              # (None, 1)
 """
 from .. import backend as K
+from ..engine import input_checks
 from ..engine.base_layer import Layer, _shape_str
 
 
@@ -257,7 +258,7 @@ class Concatenate(_Merge):
 
     def __init__(self, axis=-1, **kwargs):
         super(Concatenate, self).__init__(**kwargs)
-        self.axis = axis
+        self.axis = input_checks.check_int('axis', axis, where='Layer %s (Concatenate)' % self.name)
         self.supports_masking = True
         self._reshape_required = False
 
@@ -286,6 +287,10 @@ class Concatenate(_Merge):
             raise ValueError('Layer %s: concatenation axis %d is out of range for inputs of rank %d (shapes %s)'
                              % (self.name, self.axis, rank, _shapes_str(input_shape)))
         axis = self.axis % rank
+        if axis == 0:
+            raise ValueError('Layer %s: cannot concatenate along axis %d, the batch axis (inputs of rank %d, shapes '
+                             '%s); use an axis in [1, %d] or [-%d, -1]'
+                             % (self.name, self.axis, rank, _shapes_str(input_shape), rank - 1, rank - 1))
         for i in range(rank):
             if i == axis:
                 continue

@@ -10,14 +10,12 @@ Example::
 import numpy as np
 
 from .. import backend as K
+from ..engine import input_checks
 from ..engine.base_layer import Layer
 
 
 def _check_rate(layer, rate, name='rate'):
-    rate = float(rate)
-    if not 0. <= rate <= 1.:
-        raise ValueError('Layer %s: `%s` must be in [0, 1], got %r' % (layer.name, name, rate))
-    return rate
+    return input_checks.check_fraction(layer, name, rate)
 
 
 def _with_seed(config, seed):
@@ -46,9 +44,7 @@ class GaussianNoise(Layer):
         super(GaussianNoise, self).__init__(**kwargs)
         self.supports_masking = True
         self.seed = seed
-        self.stddev = float(stddev)
-        if self.stddev < 0:
-            raise ValueError('Layer %s: `stddev` must be >= 0, got %r' % (self.name, stddev))
+        self.stddev = input_checks.check_float('stddev', stddev, 0., where='Layer %s' % self.name)
 
     def call(self, inputs, training=None):
         def noised():

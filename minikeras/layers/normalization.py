@@ -1,6 +1,7 @@
 """Normalization layers: `BatchNormalization` (Keras 2.2 semantics)."""
 from .. import backend as K
 from .. import constraints, initializers, regularizers
+from ..engine import input_checks
 from ..engine.base_layer import InputSpec, Layer, _shape_str
 
 
@@ -67,9 +68,9 @@ class BatchNormalization(Layer):
                 raise ValueError('BatchNormalization %s: only a single feature axis is supported, got axis=%r'
                                  % (self.name, axis))
             axis = axis[0]
-        self.axis = int(axis)
-        self.momentum = float(momentum)
-        self.epsilon = float(epsilon)
+        self.axis = input_checks.check_int('axis', axis, where='Layer %s (BatchNormalization)' % self.name)
+        self.momentum = input_checks.check_fraction(self, 'momentum', momentum)
+        self.epsilon = input_checks.check_positive_float(self, 'epsilon', epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
         self.beta_initializer = initializers.get(beta_initializer)

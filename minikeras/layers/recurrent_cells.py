@@ -18,6 +18,7 @@ from .. import backend as K
 from .. import constraints
 from .. import initializers
 from .. import regularizers
+from ..engine import input_checks
 from ..engine.base_layer import Layer
 from ..utils.generic_utils import has_arg, to_list
 
@@ -95,9 +96,7 @@ class _RecurrentCell(Layer):
 
     def __init__(self, units, dropout=0., recurrent_dropout=0., **kwargs):
         Layer.__init__(self, **kwargs)
-        if units is None or int(units) <= 0:
-            raise ValueError('%s: `units` must be a positive integer, got %r' % (type(self).__name__, units))
-        self.units = int(units)
+        self.units = input_checks.check_units(self, 'units', units)
         for arg, value in (('dropout', dropout), ('recurrent_dropout', recurrent_dropout)):
             if not 0. <= float(value) <= 1.:
                 raise ValueError('%s: `%s` must be in [0, 1], got %r' % (type(self).__name__, arg, value))

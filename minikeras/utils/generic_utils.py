@@ -11,9 +11,11 @@ serialize as their name and resolve back to the function itself.
 """
 import binascii
 import codecs
+import contextlib
 import inspect
 import marshal
 import sys
+import threading
 import types as python_types
 
 import six
@@ -179,6 +181,61 @@ def deserialize_keras_object(identifier, module_objects=None, custom_objects=Non
     raise ValueError('Could not interpret serialized %s: %r' % (printable_module_name, identifier))
 
 
+class UnsafeConfigError(ValueError):
+    """Raised when deserializing a config would execute stored Python bytecode (a `Lambda` saved from a
+    `lambda`) while safe mode is on (the default)."""
+
+
+_SAFE_MODE = threading.local()
+_UNSAFE_DESERIALIZATION_ENABLED = [False]
+
+
+def enable_unsafe_deserialization():
+    """Turns safe mode off for the whole process: configs may then run stored bytecode.
+
+    This is the one switch that opts out everywhere (`load_model`,
+    `model_from_json`, `model_from_yaml`, `model_from_config`,
+    `Lambda.from_config`); an explicit `safe_mode=True` argument still wins.
+    Only call it when every file and config you load is trusted.
+    """
+    _UNSAFE_DESERIALIZATION_ENABLED[0] = True
+
+
+def in_safe_mode():
+    """Whether stored bytecode is refused right now (True unless opted out)."""
+    scoped = getattr(_SAFE_MODE, 'value', None)
+    if scoped is not None:
+        return scoped
+    return not _UNSAFE_DESERIALIZATION_ENABLED[0]
+
+
+@contextlib.contextmanager
+def safe_mode_scope(safe_mode=None):
+    """Within the block, `in_safe_mode()` is `safe_mode` (None: the enclosing / global setting)."""
+    previous = getattr(_SAFE_MODE, 'value', None)
+    if safe_mode is not None:
+        _SAFE_MODE.value = bool(safe_mode)
+    try:
+        yield
+    finally:
+        _SAFE_MODE.value = previous
+
+
+def check_bytecode_allowed(what):
+    """Raises UnsafeConfigError naming `what` unless safe mode is off.
+
+    Args:
+        what: the object that stores bytecode, e.g. 'Lambda layer "lambda_1" (its function)'.
+    """
+    if in_safe_mode():
+        raise UnsafeConfigError(
+            'Refusing to deserialize %s: it is stored as marshalled Python bytecode, and loading it would '
+            'execute that code. Only for configs and files you trust: pass safe_mode=False (load_model, '
+            'model_from_json, model_from_yaml, model_from_config) or call '
+            'minikeras.utils.generic_utils.enable_unsafe_deserialization(). Alternatively build the Lambda '
+            'from a named function and pass it in custom_objects.' % what)
+
+
 def func_dump(func):
     """Serializes a function's bytecode, defaults and closure (Keras 2 `Lambda` format)."""
     raw_code = marshal.dumps(func.__code__)
@@ -190,7 +247,7 @@ def func_dump(func):
 
 def func_load(code, defaults=None, closure=None, globs=None):
     """Rebuilds a function from `func_dump` output. This executes stored bytecode:
-    only call it on data you trust."""
+    only call it on data you trust (the deserializers call `check_bytecode_allowed` first)."""
     if isinstance(code, (tuple, list)):
         code, defaults, closure = code
         if isinstance(defaults, list):

@@ -24,7 +24,7 @@ import json
 import numpy as np
 
 from .. import backend as K
-from .generic_utils import CustomObjectScope, has_arg
+from .generic_utils import CustomObjectScope, has_arg, safe_mode_scope
 
 
 def _assert_allclose(actual, expected, rtol, atol, what):
@@ -211,7 +211,8 @@ def layer_test(layer_cls, kwargs=None, input_shape=None, input_dtype=None, input
 
         layer_test(Concatenate, kwargs={'axis': 1}, input_shape=[(2, 3, 4), (2, 1, 4)])
     """
-    with CustomObjectScope({layer_cls.__name__: layer_cls}):
+    # safe_mode off: the configs round-tripped here were written by this test (a Lambda stores bytecode).
+    with CustomObjectScope({layer_cls.__name__: layer_cls}), safe_mode_scope(False):
         return _layer_test(layer_cls, kwargs, input_shape, input_dtype, input_data, expected_output,
                            expected_output_dtype, fixed_batch_size, check_gradients)
 

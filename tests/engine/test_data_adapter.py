@@ -127,7 +127,7 @@ def test_generator_data_reads_steps_batches_and_checks_them():
     batches = list(data.batches())
     assert len(batches) == 3 and [size for _, size in batches] == [4, 4, 4]
     assert len(batches[0][0]) == 3  # input, target, sample weight
-    with pytest.raises(ValueError, match='empty batch'):
+    with pytest.raises(ValueError, match='evaluate: `x` is empty'):
         model.evaluate_generator(_Batches(empty=True), workers=0)
     with pytest.raises(ValueError, match='steps'):
         model.evaluate_generator(iter([]), workers=0)

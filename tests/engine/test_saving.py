@@ -351,6 +351,7 @@ def test_load_weights_by_name_skip_mismatch_and_reshape(tmp_path):
         value = f['head'][kernel_name][()]
         del f['head'][kernel_name]
         f['head'][kernel_name] = value.reshape(2, 6)
+        del f.attrs['minikeras_checksum']  # an intended edit: drop the checksum minikeras wrote
     with pytest.raises(ValueError):
         flat.load_weights(target)
     flat.load_weights(target, reshape=True)
@@ -474,3 +475,20 @@ def test_loading_an_uncompiled_model_warns(tmp_path):
     with pytest.warns(UserWarning, match='No training configuration found'):
         reloaded = load_model(path)
     assert reloaded.optimizer is None
+
+
+def test_sequential_nested_two_deep_saves_and_loads(tmp_path):
+    inner = Sequential([Dense(3, input_shape=(4,), name='i1'), Dense(2, name='i2')], name='inner')
+    middle = Sequential([inner, Dense(5, name='m1')], name='middle')
+    outer = Sequential([middle, Dense(1, name='o1')], name='outer')
+    outer.compile('sgd', 'mse')
+    x = np.random.rand(3, 4).astype('float32')
+    outer.fit(x, np.ones((3, 1), 'float32'), verbose=0)
+    target = str(tmp_path / 'nested.h5')
+    outer.save(target)
+    loaded = load_model(target)
+    assert [layer.name for layer in loaded.layers] == ['middle', 'o1']
+    assert [layer.name for layer in loaded.layers[0].layers] == ['inner', 'm1']
+    np.testing.assert_array_equal(loaded.predict(x), outer.predict(x))
+    again = Sequential.from_config(outer.get_config())
+    assert len(again.weights) == len(outer.weights)

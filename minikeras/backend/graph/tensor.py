@@ -150,8 +150,8 @@ class Variable(Tensor):
         constraint: optional callable applied by optimizers after an update.
     """
 
-    def __init__(self, value, dtype=None, name=None, constraint=None):
-        value = np.array(value, dtype=dtype, copy=True)
+    def __init__(self, value, dtype=None, name=None, constraint=None, copy=True):
+        value = np.array(value, dtype=dtype, copy=True) if copy else value
         Tensor.__init__(self, value.shape, value.dtype, name=name)
         self.value = value
         self.constraint = constraint

@@ -40,12 +40,24 @@ def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
 
 def variable(value, dtype=None, name=None, constraint=None):
     """A variable holding a copy of `value` (cast to `dtype`, default floatx),
-    named `name` inside the current `name_scope`."""
-    if isinstance(value, Tensor):
-        value = eval(value)
+    named `name` inside the current `name_scope`.
+
+    The value of an initializer (a constant marked `transfer_to_variable`)
+    is not copied: the variable takes over its buffer, so creating a weight
+    needs its size once, not twice.
+    """
+    dtype = _dtype_name(dtype)
     if name is not None and state.name_scope_stack():
         name = get_name_scope() + '/' + name
-    return Variable(np.asarray(value), dtype=_dtype_name(dtype), name=name, constraint=constraint)
+    if isinstance(value, Constant) and getattr(value, 'transfer_to_variable', False) and \
+            value.value.dtype == np.dtype(dtype) and value.value.flags.owndata:
+        value.transfer_to_variable = False
+        buffer = value.value
+        buffer.flags.writeable = True
+        return Variable(buffer, dtype=dtype, name=name, constraint=constraint, copy=False)
+    if isinstance(value, Tensor):
+        value = eval(value)
+    return Variable(np.asarray(value), dtype=dtype, name=name, constraint=constraint)
 
 
 def constant(value, dtype=None, shape=None, name=None):

@@ -401,6 +401,9 @@ class Gather(Op):
         return tuple(indices.shape) + tuple(x.shape[1:]), x.dtype
 
     def forward(self, x, indices):
+        if indices.size and indices.min() < 0:  # numpy would wrap -1 to the last row
+            raise IndexError('Gather: index %d is negative; indices must be in [0, %d)'
+                             % (indices.min(), x.shape[0]))
         return xp.take(x, indices, axis=0)
 
     def grad(self, inputs, outputs, gs):
