@@ -4,6 +4,7 @@ Usage::
 
     python tests/compat/run_keras224.py [--mirror GIT_DIR] [--only SUBSTR ...] [--timeout S] [--json OUT]
     python tests/compat/run_keras224.py --examples [--only NAME ...]
+    ... [--datasets auto|full|small|none] [--keras-home DIR]
 
 The Keras sources come from a local git mirror of keras-team/keras (default:
 $KERAS_MIRROR, else /work/.mirror/keras-team+keras/repo), read at tag 2.2.4
@@ -12,6 +13,13 @@ this repository. Each test file runs in a fresh pytest process with the
 `keras_alias` plugin (this folder), so `keras` imports resolve to `minikeras`.
 The table printed at the end gives passed / failed / errors / skipped per file;
 the acceptance ratio is passed / (passed + failed + errors).
+
+Every run gets its own `KERAS_HOME` (a scratch folder, or `--keras-home DIR`),
+so nothing is read from or written to `~/.keras`. Its `datasets/` folder is
+filled by make_dataset_cache.py with synthetic files in Keras' formats:
+full-size for the tests (what integration_tests/test_datasets.py checks),
+`--small` for the examples (fast); `--datasets` overrides that choice, and
+files already in `--keras-home` are kept, so a second run reuses them.
 """
 import argparse
 import json
@@ -20,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+
+import make_dataset_cache
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -123,17 +133,32 @@ def main(argv=None):
     parser.add_argument('--timeout', type=float, default=900, help='seconds per file')
     parser.add_argument('--json', help='write the per-file results here')
     parser.add_argument('--show-failures', action='store_true', help='print the tail of each failing run')
+    parser.add_argument('--datasets', choices=['auto', 'full', 'small', 'none'], default='auto',
+                        help='synthetic dataset cache: full-size, small, or none (auto: small for examples, '
+                             'full when test_datasets.py runs, else none)')
+    parser.add_argument('--keras-home', help='KERAS_HOME to use (and fill); default: a scratch folder')
     args = parser.parse_args(argv)
     if not os.path.isdir(args.mirror):
         parser.error('no keras mirror at %s (set --mirror or $KERAS_MIRROR)' % args.mirror)
     root = tempfile.mkdtemp(prefix='keras224-')
     extract(args.mirror, args.tag, root)
+    keras_home = os.path.abspath(args.keras_home or os.path.join(root, 'keras_home'))
+    os.makedirs(keras_home, exist_ok=True)
+    datasets = args.datasets
+    if datasets == 'auto':  # only test_datasets.py reads the cache among the test files
+        reads_cache = args.examples or any('test_datasets' in f and (not args.only or any(o in f for o in args.only))
+                                           for f in TEST_FILES)
+        datasets = ('small' if args.examples else 'full') if reads_cache else 'none'
+    if datasets != 'none':
+        make_dataset_cache.make_cache(keras_home, small=datasets == 'small',
+                                      log=lambda m: print(m, file=sys.stderr, flush=True))
+    env = {'KERAS_HOME': keras_home}
     results = []
     if args.examples:
         names = sorted(n for n in os.listdir(os.path.join(root, 'examples')) if n.endswith('.py'))
         names = [n for n in names if not args.only or any(s in n for s in args.only)]
         for name in names:
-            result = run_example(root, name, args.timeout)
+            result = run_example(root, name, args.timeout, env)
             results.append(result)
             print('%-40s %s' % (name, 'ok' if result['ok'] else ('TIMEOUT' if result.get('timeout') else 'FAIL')),
                   flush=True)
@@ -145,7 +170,7 @@ def main(argv=None):
         totals = dict(passed=0, failed=0, errors=0, skipped=0)
         print('%-58s %6s %6s %6s %6s' % ('file', 'pass', 'fail', 'error', 'skip'))
         for rel in files:
-            result = run_test_file(root, rel, args.timeout)
+            result = run_test_file(root, rel, args.timeout, env)
             results.append(result)
             for key in totals:
                 totals[key] += result[key]
