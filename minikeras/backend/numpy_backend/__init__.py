@@ -14,6 +14,7 @@ from .random import *  # noqa: F401,F403
 from .variables import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
+from .session import *  # noqa: F401,F403
 
 
 def backend():
