@@ -196,3 +196,27 @@ def with_spatial(input_shape, data_format, spatial, channels):
     if data_format == 'channels_first':
         return (input_shape[0], channels) + tuple(spatial)
     return (input_shape[0],) + tuple(spatial) + (channels,)
+
+
+def convert_kernel(kernel):
+    """A convolution kernel with its spatial axes reversed (Theano <-> TensorFlow kernels).
+
+    Theano's convolution flips the kernel, TensorFlow's (and this backend's)
+    does not; reversing every spatial axis turns one kind of kernel into the
+    other. The last two axes (input and output channels) are kept.
+
+    Args:
+        kernel: numpy array `spatial dims + (in_channels, out_channels)`.
+
+    Returns:
+        A new array of the same shape.
+
+    Raises:
+        ValueError: `kernel` has fewer than 3 dimensions.
+    """
+    kernel = np.asarray(kernel)
+    if kernel.ndim < 3:
+        raise ValueError('convert_kernel: expected a convolution kernel (spatial dims, in, out), got shape %s'
+                         % (kernel.shape,))
+    flip = (slice(None, None, -1),) * (kernel.ndim - 2) + (slice(None), slice(None))
+    return np.copy(kernel[flip])

@@ -18,7 +18,11 @@ Example::
     from minikeras.utils.test_utils import layer_test
     layer_test(Dense, kwargs={'units': 3}, input_shape=(2, 4))
     layer_test(Add, input_shape=[(2, 4), (2, 4)])
+
+`get_test_data` makes random learnable data and `keras_test` clears the
+session after a test, as in Keras 2's test suites.
 """
+import functools
 import json
 
 import numpy as np
@@ -392,3 +396,45 @@ def _check_sequential(layer, input_shape, input_data, trained_weights, expected_
         _assert_allclose(recovered_seq.predict(input_data), seq_output, 1e-3, 1e-6,
                          name + ' output after Sequential.from_config')
     return seq_output
+
+
+def get_test_data(num_train=1000, num_test=500, input_shape=(10,), output_shape=(2,), classification=True,
+                  num_classes=2):
+    """Random, learnable data for tests: `(x_train, y_train), (x_test, y_test)`.
+
+    Classification: each sample's features are drawn from a normal
+    distribution centred on its integer label (standard deviation 0.7), and
+    `y` holds the integer labels `(n,)`. Regression: a random centre in [0, 1)
+    per sample, features and targets `(n,) + output_shape` drawn around it.
+    Draws come from the global numpy random state (seed it for repeatability).
+
+    Returns:
+        float32 features `(n,) + input_shape` and the targets, split after `num_train` samples.
+    """
+    samples = num_train + num_test
+    input_shape, output_shape = tuple(input_shape), tuple(output_shape)
+    if classification:
+        y = np.random.randint(0, num_classes, size=(samples,))
+        centres = y
+    else:
+        centres = np.random.random((samples,))
+    spread = (samples,) + (1,) * len(input_shape)
+    x = np.random.normal(loc=centres.reshape(spread), scale=0.7, size=(samples,) + input_shape).astype('float32')
+    if not classification:
+        y = np.random.normal(loc=centres.reshape((samples,) + (1,) * len(output_shape)), scale=0.7,
+                             size=(samples,) + output_shape)
+    return (x[:num_train], y[:num_train]), (x[num_train:], y[num_train:])
+
+
+def keras_test(func):
+    """Decorator of Keras 2 test functions: runs the test, then clears the backend session.
+
+    The wrapper keeps the test's signature, so pytest fixtures still reach it.
+    """
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        finally:
+            K.clear_session()
+    return wrapper
