@@ -300,8 +300,11 @@ class Orthogonal(Initializer):
 
 
 class Identity(Initializer):
-    """`gain` times the identity matrix (2-D weights only; a rectangular shape
-    gets ones on the main diagonal, as tf_keras)."""
+    """`gain` times the identity matrix (2-D weights only).
+
+    A rectangular shape whose long side is a multiple of the short side gets
+    identity blocks stacked along the long side, as in Keras 2.2.4.
+    """
 
     def __init__(self, gain=1.):
         self.gain = gain
@@ -311,7 +314,13 @@ class Identity(Initializer):
         if len(shape) != 2:
             raise ValueError('The Identity initializer can only be used for 2D matrices, got shape %r'
                              % (shape,))
-        return _to_constant(self.gain * np.eye(shape[0], shape[1]), dtype)
+        short, long_ = min(shape), max(shape)
+        if short == 0 or long_ % short:
+            raise ValueError('The Identity initializer needs the long side of shape %r to be a multiple of the '
+                             'short side' % (shape,))
+        blocks = [np.eye(short)] * (long_ // short)
+        matrix = np.concatenate(blocks, axis=0 if shape[0] >= shape[1] else 1)
+        return _to_constant(self.gain * matrix, dtype)
 
     def get_config(self):
         return {'gain': self.gain}

@@ -105,7 +105,11 @@ def test_orthogonal(shape):
 
 def test_identity():
     np.testing.assert_array_equal(_value(initializers.Identity(gain=3.), (3, 3)), 3. * np.eye(3))
-    np.testing.assert_array_equal(_value(initializers.get('identity'), (2, 4)), np.eye(2, 4))
+    # Rectangular: identity blocks along the long side (Keras 2.2.4); the sides must divide.
+    np.testing.assert_array_equal(_value(initializers.get('identity'), (2, 4)), np.hstack([np.eye(2)] * 2))
+    np.testing.assert_array_equal(_value(initializers.get('identity'), (6, 3)), np.vstack([np.eye(3)] * 2))
+    with pytest.raises(ValueError, match='multiple'):
+        initializers.Identity()((3, 5))
     with pytest.raises(ValueError, match='2D'):
         initializers.Identity()((2, 2, 2))
 

@@ -172,7 +172,7 @@ def load_img(path, grayscale=False, color_mode='rgb', target_size=None, interpol
 
     Raises:
         ImportError: without Pillow.
-        ValueError: for an unknown `color_mode` or `interpolation`.
+        ValueError: for an unknown `color_mode`, or an unknown `interpolation` with a `target_size`.
     """
     pil_image = _pil_image()
     if grayscale:
@@ -181,7 +181,7 @@ def load_img(path, grayscale=False, color_mode='rgb', target_size=None, interpol
     modes = {'grayscale': 'L', 'rgb': 'RGB', 'rgba': 'RGBA'}
     if color_mode not in modes:
         raise ValueError('`color_mode` must be "grayscale", "rgb" or "rgba"; received %r.' % (color_mode,))
-    if interpolation not in _PIL_INTERPOLATIONS:
+    if target_size is not None and interpolation not in _PIL_INTERPOLATIONS:  # only used when resizing
         raise ValueError('Invalid interpolation method %r; supported methods are %s.'
                          % (interpolation, ', '.join(_PIL_INTERPOLATIONS)))
     with open(path, 'rb') as f:

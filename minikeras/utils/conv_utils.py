@@ -55,6 +55,21 @@ def normalize_tuple(value, n, name):
     return tuple(result)
 
 
+class PaddingError(ValueError, AssertionError):
+    """An unknown padding mode given to `conv_output_length` / `conv_input_length`.
+
+    A `ValueError`, and also an `AssertionError`, which is what Keras 2's
+    length helpers raised for it (code written for Keras 2 may catch that).
+    """
+
+
+def _length_padding(value):
+    try:
+        return normalize_padding(value)
+    except ValueError as e:
+        raise PaddingError(str(e))
+
+
 def normalize_padding(value):
     """Lower-cases and checks a padding mode ('valid', 'same', 'causal' or 'full').
 
@@ -97,10 +112,13 @@ def conv_output_length(input_length, filter_size, padding, stride, dilation=1):
 
     Returns:
         The output length (None when `input_length` is None).
+
+    Raises:
+        PaddingError: an unknown padding mode.
     """
     if input_length is None:
         return None
-    padding = normalize_padding(padding)
+    padding = _length_padding(padding)
     extent = dilated_kernel_size(filter_size, dilation)
     if padding in ('same', 'causal'):
         length = input_length
@@ -122,10 +140,13 @@ def conv_input_length(output_length, filter_size, padding, stride):
 
     Returns:
         The input length (None when `output_length` is None).
+
+    Raises:
+        PaddingError: an unknown padding mode (or 'causal').
     """
     if output_length is None:
         return None
-    padding = normalize_padding(padding)
+    padding = _length_padding(padding)
     if padding == 'same':
         pad = filter_size // 2
     elif padding == 'valid':
@@ -133,7 +154,7 @@ def conv_input_length(output_length, filter_size, padding, stride):
     elif padding == 'full':
         pad = filter_size - 1
     else:
-        raise ValueError('conv_input_length: padding %r is not supported' % padding)
+        raise PaddingError('conv_input_length: padding %r is not supported' % padding)
     return (output_length - 1) * stride - 2 * pad + filter_size
 
 

@@ -83,7 +83,7 @@ def run_test_file(root, rel, timeout, extra_env=None):
     """Runs one test file; returns a dict of counts (and 'timeout' when it ran out)."""
     xml_path = os.path.join(root, 'junit-%s.xml' % rel.replace('/', '_'))
     cmd = [sys.executable, '-m', 'pytest', rel, '-q', '-p', 'keras_alias', '-p', 'no:cacheprovider',
-           '-o', 'addopts=', '--rootdir', root, '-c', os.devnull, '--junitxml', xml_path, '-W', 'ignore']
+           '-o', 'addopts=', '--rootdir', root, '-c', os.devnull, '--junitxml', xml_path]
     try:
         proc = subprocess.run(cmd, cwd=root, env=_env(extra_env), timeout=timeout,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -78,3 +78,12 @@ def test_keras_test_clears_the_session_and_keeps_the_signature():
     assert list(inspect.signature(my_test).parameters) == ['tmpdir']
     assert my_test(None) == 'ran'
     assert K.get_uid('dense') == 1
+
+
+def test_length_helpers_reject_unknown_padding_as_value_and_assertion_error():
+    for call in (lambda: conv_utils.conv_output_length(32, 5, 'diagonal', 2),
+                 lambda: conv_utils.conv_input_length(18, 5, 'diagonal', 2)):
+        with pytest.raises(ValueError, match='diagonal'):
+            call()
+        with pytest.raises(AssertionError):
+            call()
