@@ -415,14 +415,16 @@ def get_test_data(num_train=1000, num_test=500, input_shape=(10,), output_shape=
     input_shape, output_shape = tuple(input_shape), tuple(output_shape)
     if classification:
         y = np.random.randint(0, num_classes, size=(samples,))
-        centres = y
+        # One draw per sample in order: the same stream as drawing sample by sample.
+        x = np.random.normal(loc=y.reshape((samples,) + (1,) * len(input_shape)), scale=0.7,
+                             size=(samples,) + input_shape).astype('float32')
     else:
         centres = np.random.random((samples,))
-    spread = (samples,) + (1,) * len(input_shape)
-    x = np.random.normal(loc=centres.reshape(spread), scale=0.7, size=(samples,) + input_shape).astype('float32')
-    if not classification:
-        y = np.random.normal(loc=centres.reshape((samples,) + (1,) * len(output_shape)), scale=0.7,
-                             size=(samples,) + output_shape)
+        x = np.zeros((samples,) + input_shape, dtype='float32')
+        y = np.zeros((samples,) + output_shape)
+        for i in range(samples):  # features and targets interleaved, sample by sample
+            x[i] = np.random.normal(loc=centres[i], scale=0.7, size=input_shape)
+            y[i] = np.random.normal(loc=centres[i], scale=0.7, size=output_shape)
     return (x[:num_train], y[:num_train]), (x[num_train:], y[num_train:])
 
 
