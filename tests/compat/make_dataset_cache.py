@@ -10,8 +10,9 @@ cifar-10-batches-py.tar.gz, cifar-100-python.tar.gz, imdb.npz and
 imdb_word_index.json, reuters.npz and reuters_word_index.json,
 boston_housing.npz, and nietzsche.txt for the text-generation example).
 Without `--small` the sample counts are the real ones (what Keras'
-integration test_datasets checks); with `--small` every set is a few hundred
-samples, enough to run Keras' examples quickly. Files already present are
+integration test_datasets checks); with `--small` every set but MNIST is a
+few hundred samples, enough to run Keras' examples quickly (MNIST stays full
+size: Keras' MNIST examples hard-code its 60,000 / 10,000 samples). Files already present are
 kept. The contents are random but learnable (each class has its own template
 or vocabulary), so examples that train show a falling loss. Nothing is
 downloaded and nothing comes from the real datasets.
@@ -30,9 +31,10 @@ import tarfile
 
 import numpy as np
 
-FULL = dict(mnist=(60000, 10000), cifar=(50000, 10000), imdb=(25000, 25000), reuters=11228, boston=506,
+FULL = dict(mnist=(60000, 10000), fashion_mnist=(60000, 10000), cifar=(50000, 10000), imdb=(25000, 25000), reuters=11228, boston=506,
             imdb_vocab=88584, reuters_vocab=30979, text_chars=600000)
-SMALL = dict(mnist=(256, 64), cifar=(250, 50), imdb=(200, 200), reuters=300, boston=506,
+SMALL = dict(mnist=FULL['mnist'],  # Keras' MNIST examples hard-code 60,000 / 10,000 samples
+             fashion_mnist=(256, 64), cifar=(250, 50), imdb=(200, 200), reuters=300, boston=506,
              imdb_vocab=5000, reuters_vocab=3000, text_chars=20000)
 
 
@@ -212,7 +214,7 @@ def make_cache(keras_home, small=False, log=None):
     os.makedirs(datasets_dir, exist_ok=True)
     jobs = [
         ('mnist.npz', lambda: write_mnist(datasets_dir, *sizes['mnist'])),
-        ('fashion-mnist', lambda: write_fashion_mnist(datasets_dir, *sizes['mnist'])),
+        ('fashion-mnist', lambda: write_fashion_mnist(datasets_dir, *sizes['fashion_mnist'])),
         ('cifar-10-batches-py.tar.gz', lambda: write_cifar10(datasets_dir, *sizes['cifar'])),
         ('cifar-100-python.tar.gz', lambda: write_cifar100(datasets_dir, *sizes['cifar'])),
         ('imdb.npz', lambda: write_imdb(datasets_dir, sizes['imdb'][0], sizes['imdb'][1], sizes['imdb_vocab'])),
