@@ -6,7 +6,8 @@ Keras 2 protocol: `logs` is always a dict; batch logs carry `batch` and
 
 Besides the base protocol this module has the Keras 2.2 training callbacks:
 `ModelCheckpoint`, `EarlyStopping`, `ReduceLROnPlateau`,
-`LearningRateScheduler`, `TerminateOnNaN`, `CSVLogger` and `RemoteMonitor`.
+`LearningRateScheduler`, `TerminateOnNaN`, `CSVLogger`, `RemoteMonitor` and
+`TensorBoard` (scalars and weight histograms, written without TensorFlow).
 """
 import csv
 import inspect
@@ -20,6 +21,7 @@ import numpy as np
 import six
 
 from . import backend as K
+from .utils.event_files import EventFileWriter, histogram_value, scalar_value
 from .utils.progbar import Progbar
 
 
@@ -897,6 +899,101 @@ class RemoteMonitor(Callback):
                           RuntimeWarning)
 
 
-__all__ = ['Callback', 'CallbackList', 'BaseLogger', 'History', 'ProgbarLogger', 'LambdaCallback',
+class TensorBoard(Callback):
+    """Writes TensorBoard event files: the epoch (or batch) logs as scalars and weight histograms.
+
+    The files are written without TensorFlow (see `utils.event_files`) and
+    can be viewed with `tensorboard --logdir LOG_DIR`. Training logs go to
+    `log_dir`; the graph, gradient histograms, weight images and embeddings
+    (`write_graph`, `write_grads`, `write_images`, `embeddings_*`) are
+    TensorFlow summaries this backend does not produce: the graph is skipped,
+    and asking for the others warns once that they are not written.
+
+    Args:
+        log_dir: the folder of the event files.
+        histogram_freq: every this many epochs, a histogram of every weight
+            (tag `layer/weight`); 0 for none.
+        batch_size: accepted for compatibility (used by TensorFlow's
+            validation summaries).
+        update_freq: 'epoch' (logs at the end of each epoch, step = epoch),
+            'batch' (after every batch) or an integer number of samples
+            (step = samples seen).
+
+    Raises:
+        ValueError: a bad `update_freq` or a negative `histogram_freq`.
+    """
+
+    def __init__(self, log_dir='./logs', histogram_freq=0, batch_size=32, write_graph=True, write_grads=False,
+                 write_images=False, embeddings_freq=0, embeddings_layer_names=None, embeddings_metadata=None,
+                 embeddings_data=None, update_freq='epoch'):
+        super(TensorBoard, self).__init__()
+        if histogram_freq < 0:
+            raise ValueError('TensorBoard: histogram_freq must be >= 0, got %r' % (histogram_freq,))
+        if update_freq not in ('epoch', 'batch') and not (isinstance(update_freq, int) and update_freq > 0):
+            raise ValueError("TensorBoard: update_freq must be 'epoch', 'batch' or a positive number of samples; "
+                             "got %r" % (update_freq,))
+        unsupported = [name for name, on in (('write_grads', write_grads and histogram_freq),
+                                             ('write_images', write_images), ('embeddings', embeddings_freq))
+                       if on]
+        if unsupported:
+            warnings.warn('TensorBoard: %s are TensorFlow summaries minikeras does not write; the scalars and '
+                          'weight histograms are written.' % ', '.join(unsupported))
+        self.log_dir = log_dir
+        self.histogram_freq = histogram_freq
+        self.batch_size = batch_size
+        self.write_graph = write_graph
+        self.write_grads = write_grads
+        self.write_images = write_images
+        self.embeddings_freq = embeddings_freq
+        self.embeddings_layer_names = embeddings_layer_names
+        self.embeddings_metadata = embeddings_metadata
+        self.embeddings_data = embeddings_data
+        self.update_freq = 1 if update_freq == 'batch' else update_freq
+        self.writer = None
+        self.samples_seen = 0
+        self.samples_seen_at_last_write = 0
+
+    def on_train_begin(self, logs=None):
+        if self.writer is None:
+            self.writer = EventFileWriter(self.log_dir)
+
+    def _write_logs(self, logs, step):
+        values = []
+        for name, value in (logs or {}).items():
+            if name in ('batch', 'size'):
+                continue
+            value = np.asarray(value)
+            if value.size == 1 and np.issubdtype(value.dtype, np.number):
+                values.append(scalar_value(name, float(value)))
+        if values:
+            self.writer.add_values(step, values)
+            self.writer.flush()
+
+    def on_batch_end(self, batch, logs=None):
+        if self.update_freq == 'epoch' or self.writer is None:
+            return
+        logs = logs or {}
+        self.samples_seen += int(logs.get('size', 1))
+        if self.samples_seen - self.samples_seen_at_last_write >= self.update_freq:
+            self._write_logs(logs, self.samples_seen)
+            self.samples_seen_at_last_write = self.samples_seen
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.writer is None:
+            self.on_train_begin()
+        if self.histogram_freq and epoch % self.histogram_freq == 0:
+            values = [histogram_value('%s/%s' % (layer.name, w.name.replace(':', '_')), K.get_value(w))
+                      for layer in self.model.layers for w in layer.weights]
+            if values:
+                self.writer.add_values(epoch, values)
+        self._write_logs(logs, epoch if self.update_freq == 'epoch' else self.samples_seen)
+
+    def on_train_end(self, logs=None):
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+__all__ = ['Callback', 'CallbackList', 'BaseLogger', 'History', 'ProgbarLogger', 'LambdaCallback', 'TensorBoard',
            'ModelCheckpoint', 'EarlyStopping', 'ReduceLROnPlateau', 'LearningRateScheduler', 'TerminateOnNaN',
            'CSVLogger', 'RemoteMonitor']
