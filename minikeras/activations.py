@@ -54,9 +54,10 @@ def elu(x, alpha=1.0):
 def selu(x):
     """Scaled exponential linear unit: `scale * elu(x, alpha)` with the fixed
     constants alpha ~ 1.6733 and scale ~ 1.0507 (use with `lecun_normal`)."""
-    elu = K.elu(x)
-    # Scaled in the order Keras 2's reference values use ((exp(x) - 1) * scale * alpha), to the last bit.
-    return K.switch(K.greater(x, 0.), elu * _SELU_SCALE, elu * _SELU_SCALE * _SELU_ALPHA)
+    # Negative side computed as Keras 2's reference values are, (exp(x) - 1) * scale * alpha, to the
+    # last bit; exp of min(x, 0) keeps the unused branch finite (and its gradient free of inf * 0).
+    negative = (K.exp(K.minimum(x, 0.)) - 1.) * _SELU_SCALE * _SELU_ALPHA
+    return K.switch(K.greater(x, 0.), x * _SELU_SCALE, negative)
 
 
 def softplus(x):
