@@ -313,6 +313,10 @@ def convert_legacy_arguments(class_name, spec, args, kwargs):
     """
     kwargs = dict(kwargs)
     converted = []
+    if spec.prepare is _no_output_shape and len(args) == 4 and _is_int(args[1]) and _is_int(args[2]) \
+            and isinstance(args[3], (tuple, list)):
+        # Keras 1 `Deconvolution2D(nb_filter, nb_row, nb_col, output_shape)`: the shape is computed in Keras 2.
+        args, kwargs['output_shape'] = tuple(args[:3]), args[3]
     if spec.kernel_rank:
         args, done = _convert_kernel_size(class_name, spec.kernel_rank, args, kwargs)
         converted += done

@@ -89,3 +89,11 @@ def test_model_constructor_and_input_support_rename():
     with pytest.warns(UserWarning):
         net = Net(input='x', output='y')
     assert (net.inputs, net.outputs) == ('x', 'y')
+
+
+def test_keras1_deconvolution2d_positional_output_shape_is_dropped():
+    from minikeras.layers import Deconvolution2D
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        layer = Deconvolution2D(5, 3, 3, (6, 7, 5), name='deconv')
+    assert layer.filters == 5 and layer.kernel_size == (3, 3)
