@@ -11,9 +11,9 @@ __version__ = '0.1.0'
 from . import backend  # noqa: F401,E402
 from . import utils  # noqa: F401,E402
 from . import activations, constraints, initializers, regularizers  # noqa: F401,E402
-from . import losses, metrics, optimizers  # noqa: F401,E402
+from . import losses, metrics, objectives, optimizers  # noqa: F401,E402
 from . import engine, layers, models, callbacks  # noqa: F401,E402
-from . import preprocessing  # noqa: F401,E402
+from . import datasets, preprocessing  # noqa: F401,E402
 from .engine.input_layer import Input  # noqa: F401,E402
 from .engine.sequential import Sequential  # noqa: F401,E402
 from .engine.training import Model  # noqa: F401,E402

@@ -14,6 +14,8 @@ Example::
 The advanced activations with weights or configuration (`LeakyReLU`, `PReLU`,
 `ELU`, `ThresholdedReLU`, `Softmax`, `ReLU`) are layers, in `minikeras.layers`.
 """
+import warnings
+
 import six
 
 from . import backend as K
@@ -52,7 +54,10 @@ def elu(x, alpha=1.0):
 def selu(x):
     """Scaled exponential linear unit: `scale * elu(x, alpha)` with the fixed
     constants alpha ~ 1.6733 and scale ~ 1.0507 (use with `lecun_normal`)."""
-    return _SELU_SCALE * K.elu(x, _SELU_ALPHA)
+    # Negative side computed as Keras 2's reference values are, (exp(x) - 1) * scale * alpha, to the
+    # last bit; exp of min(x, 0) keeps the unused branch finite (and its gradient free of inf * 0).
+    negative = (K.exp(K.minimum(x, 0.)) - 1.) * _SELU_SCALE * _SELU_ALPHA
+    return K.switch(K.greater(x, 0.), x * _SELU_SCALE, negative)
 
 
 def softplus(x):
@@ -151,6 +156,11 @@ def get(identifier):
     if isinstance(identifier, (six.string_types, dict)):
         return deserialize(identifier)
     if callable(identifier):
+        from .engine.base_layer import Layer
+        if isinstance(identifier, Layer):
+            warnings.warn('Do not pass a layer instance (such as %s) as the activation of another layer; add '
+                          'advanced activation layers to the model like any other layer.'
+                          % type(identifier).__name__)
         return identifier
     raise ValueError('Could not interpret activation function identifier: %r' % (identifier,))
 

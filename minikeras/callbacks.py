@@ -611,7 +611,7 @@ class ReduceLROnPlateau(Callback):
         verbose: 0 or 1 (prints each reduction).
         mode: 'auto', 'min' or 'max' (see `ModelCheckpoint`).
         min_delta: threshold of a significant change. The older name
-            `epsilon` is accepted too (with a DeprecationWarning).
+            `epsilon` is accepted too (with a UserWarning, as in Keras 2).
         cooldown: epochs to wait after a reduction before counting epochs
             without improvement again. As in Keras 2.2 the counter is
             decremented at the start of each epoch-end check, so the epoch
@@ -633,8 +633,7 @@ class ReduceLROnPlateau(Callback):
             if min_delta != 1e-4 and min_delta != epsilon:
                 raise TypeError('ReduceLROnPlateau got both min_delta=%r and epsilon=%r; epsilon is the old name '
                                 'of min_delta, give one.' % (min_delta, epsilon))
-            warnings.warn('ReduceLROnPlateau: the `epsilon` argument is deprecated, use `min_delta` instead.',
-                          DeprecationWarning)
+            warnings.warn('ReduceLROnPlateau: the `epsilon` argument is deprecated, use `min_delta` instead.')
             min_delta = epsilon
         if kwargs:
             raise TypeError('ReduceLROnPlateau got unexpected keyword argument(s): %s'
@@ -927,7 +926,7 @@ class RemoteMonitor(Callback):
                           RuntimeWarning)
 
 
-__all__ = ['Callback', 'CallbackList', 'BaseLogger', 'History', 'ProgbarLogger', 'LambdaCallback',
+__all__ = ['Callback', 'CallbackList', 'BaseLogger', 'History', 'ProgbarLogger', 'LambdaCallback', 'TensorBoard',
            'ModelCheckpoint', 'EarlyStopping', 'ReduceLROnPlateau', 'LearningRateScheduler', 'TerminateOnNaN',
            'CSVLogger', 'RemoteMonitor']
 

@@ -291,7 +291,7 @@ def test_reduce_lr_on_plateau_on_a_real_validation_loss(capsys):
 
 
 def test_reduce_lr_on_plateau_arguments():
-    with pytest.warns(DeprecationWarning, match='epsilon'):
+    with pytest.warns(UserWarning, match='epsilon'):
         reducer = cbks.ReduceLROnPlateau(epsilon=0.01)
     assert reducer.min_delta == 0.01
     with pytest.raises(ValueError, match='factor'):

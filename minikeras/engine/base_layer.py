@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import backend as K
 from ..utils.generic_utils import has_arg, is_all_none, object_list_uid, to_list, unpack_singleton
+from ..legacy.interfaces import legacy_add_weight_support  # Keras 1 order: add_weight(shape, ..., name=)
 
 # Keys written by tf_keras (or later Keras versions) in layer configs that carry
 # no meaning here; they are accepted and ignored so such configs deserialize.
@@ -211,6 +212,7 @@ class Layer(object):
     def weights(self):
         return self.trainable_weights + self.non_trainable_weights
 
+    @legacy_add_weight_support
     def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None, trainable=True,
                    constraint=None):
         """Creates a weight variable, registers it and its regularization loss.

@@ -395,7 +395,8 @@ def _pairs_for_layer(layer, symbolic, values, what, saved_names, skip_mismatch=F
             message = ('%s: weight %d (%s) has shape %s in the model, but the saved weight %s has shape %s.'
                        % (what, i, getattr(w, 'name', None), _shape(w), saved_names[i], tuple(value.shape)))
             if skip_mismatch:
-                warnings.warn('Skipping loading of weights for layer "%s": %s' % (layer.name, message))
+                warnings.warn('Skipping loading of weights for layer "%s" due to mismatch in shape: %s'
+                              % (layer.name, message))
                 return None
             raise ValueError(message + ' Is this a weights file for another architecture? (load_weights(..., '
                              'reshape=True) reshapes arrays of the same size; by_name=True with skip_mismatch=True '
@@ -425,10 +426,10 @@ def load_weights_from_hdf5_group(group, layers, reshape=False):
         if weight_names:
             saved.append((name, weight_names, datasets))
     if len(saved) != len(filtered_layers):
-        raise ValueError('You are trying to load a weight file containing %d layers with weights (%s) into a '
-                         'model with %d layers with weights (%s). Is the file for another architecture? '
-                         '(by_name=True loads the layers whose names match.)'
-                         % (len(saved), _short_list([s[0] for s in saved]), len(filtered_layers),
+        raise ValueError('You are trying to load a weight file containing %d layers into a model with %d layers '
+                         '(layers with weights in the file: %s; in the model: %s). Is the file for another '
+                         'architecture? (by_name=True loads the layers whose names match.)'
+                         % (len(saved), len(filtered_layers), _short_list([s[0] for s in saved]),
                             _short_list([layer.name for layer in filtered_layers])))
     pairs = []
     for k, (layer, (name, weight_names, datasets)) in enumerate(zip(filtered_layers, saved)):
@@ -482,7 +483,8 @@ def load_weights_from_hdf5_group_by_name(group, layers, skip_mismatch=False, res
                 message = ('%s: the model layer expects %d weights, but the saved layer has %d elements.'
                            % (what, len(symbolic), len(layer_values)))
                 if skip_mismatch:
-                    warnings.warn('Skipping loading of weights for layer "%s": %s' % (name, message))
+                    warnings.warn('Skipping loading of weights for layer "%s" due to mismatch in number of weights: '
+                                  '%s' % (name, message))
                     continue
                 raise ValueError(message)
             layer_pairs = _pairs_for_layer(layer, symbolic, layer_values, what, weight_names,

@@ -3,7 +3,9 @@
 
 Each layer family lives in its own module; its classes are imported here,
 where `minikeras.legacy.interfaces` also makes the constructors accept their
-Keras 1 argument spellings.
+Keras 1 argument spellings; the deprecated Keras 1 layers of
+`minikeras.legacy.layers` (`Highway`, `MaxoutDense`, ...) are exported here
+too, as Keras 2.2.4 does, so old models load.
 `deserialize` also knows the model classes (`Model`, `Sequential`, and
 tf_keras's `Functional`), so nested models deserialize as layers.
 """
@@ -39,6 +41,8 @@ from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, AvgP
                       MaxPool2D, MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D)
 from .local import LocallyConnected1D, LocallyConnected2D  # noqa: F401
 from ..legacy.merge import Merge  # noqa: F401  (Keras 1 configs: built as the Keras 2 merge layers)
+from ..legacy.layers import (AtrousConvolution1D, AtrousConvolution2D, ConvRecurrent2D, Highway,  # noqa: F401
+                             MaxoutDense, Recurrent)
 from ..legacy.interfaces import install_legacy_support as _install_legacy_support
 
 # The Keras 1 argument spellings (`Dense(output_dim=...)`, `Convolution2D(32, 3, 3)`, ...), once for all classes.

@@ -18,6 +18,10 @@ The Keras aliases are provided: `Convolution1D/2D/3D`,
 `SeparableConvolution1D/2D`, `Conv2DTranspose` as `Deconvolution2D`/`Deconv2D`
 (and `Convolution2DTranspose`), `Conv3DTranspose` as
 `Deconvolution3D`/`Deconv3D` (and `Convolution3DTranspose`).
+
+As in Keras 2.2, the pooling layers `MaxPooling1D/2D/3D` and
+`AveragePooling1D/2D/3D` and the Keras 1 `AtrousConvolution1D/2D` (also
+`AtrousConv1D/2D`) are importable from here too.
 """
 from .. import activations, constraints, initializers, regularizers
 from .. import backend as K
@@ -25,6 +29,9 @@ from ..engine.base_layer import InputSpec, Layer
 from ..utils import conv_utils
 from .convolutional_spatial import (Cropping1D, Cropping2D, Cropping3D, UpSampling1D, UpSampling2D,  # noqa: F401
                                     UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
+from .pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D, MaxPooling1D,  # noqa: F401
+                      MaxPooling2D, MaxPooling3D)
+from ..legacy.layers import AtrousConvolution1D, AtrousConvolution2D  # noqa: F401
 
 
 def _pop_tf_keras_keys(kwargs, layer_name, extra=()):
@@ -677,3 +684,5 @@ Convolution2DTranspose = Conv2DTranspose
 Deconvolution2D = Deconv2D = Conv2DTranspose
 Convolution3DTranspose = Conv3DTranspose
 Deconvolution3D = Deconv3D = Conv3DTranspose
+AtrousConv1D = AtrousConvolution1D
+AtrousConv2D = AtrousConvolution2D

@@ -273,3 +273,6 @@ class ConvLSTM2D(_CellLayer):
         config = dict(config)
         config.pop('implementation', None)
         return cls(**config)
+
+
+from ..legacy.layers import ConvRecurrent2D, Recurrent  # noqa: E402,F401  (Keras 2.2 imports the Keras 2.0 bases here)

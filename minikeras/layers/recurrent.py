@@ -563,3 +563,6 @@ class LSTM(_CellLayer):
         _CellLayer.__init__(self, cell, activity_regularizer=activity_regularizer,
                             return_sequences=return_sequences, return_state=return_state,
                             go_backwards=go_backwards, stateful=stateful, unroll=unroll, **kwargs)
+
+
+from ..legacy.layers import Recurrent  # noqa: E402,F401  (Keras 2.2 imports the Keras 2.0 bases here)

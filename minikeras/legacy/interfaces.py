@@ -18,13 +18,18 @@ Example::
     from minikeras.layers import Convolution2D
     conv = Convolution2D(32, 3, 3, border_mode='same', subsample=(2, 2))  # warns
     conv.kernel_size, conv.padding, conv.strides  # ((3, 3), 'same', (2, 2))
+
+Keras 2's public decorators (`legacy_dense_support`, ...,
+`legacy_get_updates_support`, `generate_legacy_interface`) are defined at the
+end, for third-party classes that decorate their own methods with them.
 """
 import functools
 import warnings
 
 import numpy as np
 
-__all__ = ['LEGACY_ARGUMENTS', 'LegacySpec', 'convert_legacy_arguments', 'install_legacy_support']
+__all__ = ['LEGACY_ARGUMENTS', 'LegacySpec', 'convert_legacy_arguments', 'install_legacy_support',
+           'generate_legacy_interface', 'generate_legacy_method_interface', 'raise_duplicate_arg_error']
 
 _DIM_ORDERING = {'tf': 'channels_last', 'th': 'channels_first', 'default': None}
 _CONSUME_LESS = {'cpu': 0, 'mem': 1, 'gpu': 2}
@@ -343,6 +348,10 @@ def convert_legacy_arguments(class_name, spec, args, kwargs):
     """
     kwargs = dict(kwargs)
     converted = []
+    if spec.prepare is _no_output_shape and len(args) == 4 and _is_int(args[1]) and _is_int(args[2]) \
+            and isinstance(args[3], (tuple, list)):
+        # Keras 1 `Deconvolution2D(nb_filter, nb_row, nb_col, output_shape)`: the shape is computed in Keras 2.
+        args, kwargs['output_shape'] = tuple(args[:3]), args[3]
     if spec.kernel_rank:
         args, done = _convert_kernel_size(class_name, spec.kernel_rank, args, kwargs)
         converted += done
@@ -416,3 +425,155 @@ def install_legacy_support(namespace):
         if getattr(cls.__dict__.get('__init__'), '_legacy_spec', None) is spec:
             continue  # already installed
         _wrap_init(cls, spec)
+
+
+# Keras 2's public decorators ----------------------------------------------------------
+#
+# Third-party code written for Keras 2.0-2.2 decorates its own methods with
+# `interfaces.legacy_*_support` (custom optimizers' `get_updates`, subclassed
+# layers' `__init__`). Each decorator below converts the same Keras 1
+# spellings as the built-in class it is named after, through the table above.
+
+def raise_duplicate_arg_error(old_arg, new_arg):
+    """Raises the TypeError for an argument given under both its Keras 1 and Keras 2 names."""
+    _raise_duplicate(old_arg, new_arg)
+
+
+def generate_legacy_interface(allowed_positional_args=None, conversions=None, preprocessor=None,
+                              value_conversions=None, object_type='class'):
+    """A decorator factory converting Keras 1 keyword arguments of a function or method.
+
+    Args:
+        allowed_positional_args: names of the positional arguments accepted
+            after `self` (None: no check).
+        conversions: `(old_name, new_name)` pairs.
+        preprocessor: optional `f(args, kwargs) -> (args, kwargs, converted)`
+            run first (`args` includes `self`).
+        value_conversions: `{name: {old_value: new_value}}`.
+        object_type: 'class' (the warning names `type(self)`) or 'method'
+            (it names the function).
+
+    Returns:
+        A decorator; a converted call warns `Update your `X` call to the Keras 2 API: ...`.
+
+    Raises (from the decorated call):
+        TypeError: too many positional arguments, or both names of one argument.
+    """
+    spec = LegacySpec(renames=conversions or (), values=value_conversions)
+
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            name = type(args[0]).__name__ if object_type == 'class' and args else func.__name__
+            converted = []
+            if preprocessor is not None:
+                args, kwargs, converted = preprocessor(args, kwargs)
+                converted = list(converted)
+            if allowed_positional_args is not None and len(args) > len(allowed_positional_args) + 1:
+                raise TypeError('`%s` can accept only %d positional arguments %s, but you passed the following '
+                                'positional arguments: %s' % (name, len(allowed_positional_args),
+                                                              tuple(allowed_positional_args), list(args[1:])))
+            _, kwargs, renamed = convert_legacy_arguments(name, spec, (), kwargs)
+            if converted or renamed:
+                warnings.warn('Update your `%s` call to the Keras 2 API: %s' % (name, keras2_call(name, args[1:],
+                                                                                                  kwargs)),
+                              UserWarning, stacklevel=2)
+            return func(*args, **kwargs)
+        wrapper._original_function = func
+        return wrapper
+    return decorator
+
+
+generate_legacy_method_interface = functools.partial(generate_legacy_interface, object_type='method')
+
+
+def _class_support(class_name):
+    """The decorator converting the Keras 1 arguments of `class_name`'s constructor (per the table)."""
+    spec = LEGACY_ARGUMENTS[class_name]
+
+    def preprocessor(args, kwargs):
+        rest, kwargs, converted = convert_legacy_arguments(type(args[0]).__name__, spec, args[1:], kwargs)
+        return (args[0],) + tuple(rest), kwargs, converted
+
+    return generate_legacy_interface(preprocessor=preprocessor)
+
+
+def _add_weight_preprocessor(args, kwargs):
+    """Keras 1 `add_weight(shape, ...)`: a leading tuple/list is the shape, a string after it the name."""
+    if len(args) > 1 and isinstance(args[1], (tuple, list)):
+        kwargs['shape'] = tuple(args[1])
+        args = (args[0],) + tuple(args[2:])
+        if len(args) > 1 and isinstance(args[1], str):
+            kwargs['name'] = args[1]
+            args = (args[0],) + tuple(args[2:])
+    return args, kwargs, []
+
+
+def _generator_preprocessor(args, kwargs):
+    """Keras 1 `samples_per_epoch` -> `steps_per_epoch` (divided by the generator's batch size when known)."""
+    converted = []
+    if 'samples_per_epoch' in kwargs and len(args) < 3:
+        samples = kwargs.pop('samples_per_epoch')
+        generator = args[1] if len(args) > 1 else kwargs.get('generator')
+        batch_size = getattr(generator, 'batch_size', None)
+        kwargs['steps_per_epoch'] = samples // batch_size if batch_size else samples
+        converted.append('samples_per_epoch')
+    if {'val_samples', 'nb_val_samples'} & set(kwargs):
+        warnings.warn('The Keras 1 `nb_val_samples`/`val_samples` counted samples; their Keras 2 names '
+                      '`validation_steps`/`steps` count batches. Update your call accordingly.', stacklevel=3)
+    return args, kwargs, converted
+
+
+def _get_updates_preprocessor(args, kwargs):
+    """Keras 2.0 `get_updates(params, constraints, loss)` -> `get_updates(loss=..., params=...)`."""
+    if len(args) > 4:
+        raise TypeError('get_updates() received %d positional arguments; expected (loss, params) or the Keras 2.0 '
+                        '(params, constraints, loss)' % (len(args) - 1))
+    if len(args) == 4:
+        kwargs['params'], kwargs['loss'] = args[1], args[3]
+        return args[:1], kwargs, []
+    if len(args) == 3 and isinstance(args[1], (list, tuple)) and isinstance(args[2], dict) and 'loss' in kwargs:
+        kwargs['params'] = args[1]
+        return args[:1], kwargs, []
+    return args, kwargs, []
+
+
+legacy_dense_support = _class_support('Dense')
+legacy_dropout_support = _class_support('Dropout')
+legacy_embedding_support = _class_support('Embedding')
+legacy_pooling1d_support = _class_support('MaxPooling1D')
+legacy_prelu_support = _class_support('PReLU')
+legacy_gaussiannoise_support = _class_support('GaussianNoise')
+legacy_recurrent_support = _class_support('LSTM')
+legacy_gaussiandropout_support = _class_support('GaussianDropout')
+legacy_pooling2d_support = _class_support('MaxPooling2D')
+legacy_pooling3d_support = _class_support('MaxPooling3D')
+legacy_global_pooling_support = _class_support('GlobalMaxPooling2D')
+legacy_upsampling1d_support = _class_support('UpSampling1D')
+legacy_upsampling2d_support = _class_support('UpSampling2D')
+legacy_upsampling3d_support = _class_support('UpSampling3D')
+legacy_conv1d_support = _class_support('Conv1D')
+legacy_conv2d_support = _class_support('Conv2D')
+legacy_separable_conv2d_support = _class_support('SeparableConv2D')
+legacy_deconv2d_support = _class_support('Conv2DTranspose')
+legacy_conv3d_support = _class_support('Conv3D')
+legacy_convlstm2d_support = _class_support('ConvLSTM2D')
+legacy_batchnorm_support = _class_support('BatchNormalization')
+legacy_zeropadding2d_support = _class_support('ZeroPadding2D')
+legacy_zeropadding3d_support = _class_support('ZeroPadding3D')
+legacy_cropping2d_support = _class_support('Cropping2D')
+legacy_cropping3d_support = _class_support('Cropping3D')
+legacy_spatialdropout1d_support = _class_support('SpatialDropout1D')
+legacy_spatialdropoutNd_support = _class_support('SpatialDropout2D')  # noqa: N816  (Keras 2's name)
+legacy_lambda_support = generate_legacy_interface(allowed_positional_args=['function', 'output_shape'])
+legacy_model_constructor_support = generate_legacy_interface(conversions=[('input', 'inputs'),
+                                                                          ('output', 'outputs')])
+legacy_input_support = generate_legacy_interface(conversions=[('input_dtype', 'dtype')])
+legacy_add_weight_support = generate_legacy_interface(preprocessor=_add_weight_preprocessor)
+legacy_generator_methods_support = generate_legacy_method_interface(
+    allowed_positional_args=['generator', 'steps_per_epoch', 'epochs'],
+    conversions=[('samples_per_epoch', 'steps_per_epoch'), ('val_samples', 'steps'), ('nb_epoch', 'epochs'),
+                 ('nb_val_samples', 'validation_steps'), ('nb_worker', 'workers'),
+                 ('pickle_safe', 'use_multiprocessing'), ('max_q_size', 'max_queue_size')],
+    preprocessor=_generator_preprocessor)
+legacy_get_updates_support = generate_legacy_interface(preprocessor=_get_updates_preprocessor)

@@ -78,14 +78,15 @@ def deserialize(config, custom_objects=None):
     if not isinstance(config, dict) or 'class_name' not in config:
         raise ValueError('Could not interpret optimizer config %r (expected a dict with "class_name" and '
                          '"config")' % (config,))
-    config = dict(config)
-    config.setdefault('config', {})
     name = config['class_name']
     custom = custom_objects or {}
     if str(name).startswith('Custom>') and name not in custom and name not in get_custom_objects():
         name = config['class_name'] = name[len('Custom>'):]  # tf-keras's registration prefix
     if name not in custom and name not in get_custom_objects() and str(name).lower() in _ALL_CLASSES:
+        # Keras 2.2.4 lower-cases the caller's dict in place, and code comparing configs relies on it.
         config['class_name'] = str(name).lower()
+    config = dict(config)
+    config.setdefault('config', {})
     return deserialize_keras_object(config, module_objects=_ALL_CLASSES, custom_objects=custom_objects,
                                     printable_module_name='optimizer')
 

@@ -156,6 +156,10 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
     img.save(path, format=file_format, **kwargs)
 
 
+class BatchIndexError(IndexError, ValueError):
+    """A batch index outside an iterator: an `IndexError`, and the `ValueError` Keras 2.2.4 raised."""
+
+
 def load_img(path, grayscale=False, color_mode='rgb', target_size=None, interpolation='nearest'):
     """Loads an image file as a PIL image (needs Pillow).
 
@@ -172,7 +176,7 @@ def load_img(path, grayscale=False, color_mode='rgb', target_size=None, interpol
 
     Raises:
         ImportError: without Pillow.
-        ValueError: for an unknown `color_mode` or `interpolation`.
+        ValueError: for an unknown `color_mode`, or an unknown `interpolation` with a `target_size`.
     """
     pil_image = _pil_image()
     if grayscale:
@@ -181,7 +185,7 @@ def load_img(path, grayscale=False, color_mode='rgb', target_size=None, interpol
     modes = {'grayscale': 'L', 'rgb': 'RGB', 'rgba': 'RGBA'}
     if color_mode not in modes:
         raise ValueError('`color_mode` must be "grayscale", "rgb" or "rgba"; received %r.' % (color_mode,))
-    if interpolation not in _PIL_INTERPOLATIONS:
+    if target_size is not None and interpolation not in _PIL_INTERPOLATIONS:  # only used when resizing
         raise ValueError('Invalid interpolation method %r; supported methods are %s.'
                          % (interpolation, ', '.join(_PIL_INTERPOLATIONS)))
     with open(path, 'rb') as f:
@@ -665,7 +669,7 @@ class Iterator(Sequence):
         if idx < 0:
             idx += len(self)
         if not 0 <= idx < len(self):
-            raise IndexError('Asked to retrieve batch %d, but the Sequence has length %d.' % (idx, len(self)))
+            raise BatchIndexError('Asked to retrieve batch %d, but the Sequence has length %d.' % (idx, len(self)))
         with self.lock:
             if self.index_array is None:
                 self._set_index_array()

@@ -12,12 +12,18 @@ What this package exports:
   verifies its hash and extracts archives safely;
 - data feeding for the generator loops: `Sequence`, `SequenceEnqueuer`,
   `OrderedEnqueuer`, `GeneratorEnqueuer`;
-- model inspection: `count_params`, `print_summary`, and `plot_model` /
-  `model_to_dot` (these need the optional pydot: `pip install 'minikeras[plot]'`),
-  `get_source_inputs` (the input tensors a tensor was computed from).
+- model inspection: `count_params`, `print_summary`, `get_source_inputs` (the
+  input tensors a tensor was computed from), and `plot_model` / `model_to_dot`
+  (these need the optional pydot: `pip install 'minikeras[plot]'`);
+- HDF5 data: `HDF5Matrix` (a dataset fed to fit/predict like an array) and
+  `h5dict` (a dict-like view of an HDF5 file, group or dict);
+- `convert_all_kernels_in_model` (Theano <-> TensorFlow convolution kernels);
+- `multi_gpu_model`, which raises: there are no GPUs on this backend.
 
-The submodules `conv_utils`, `io_utils` and `test_utils` (`layer_test`) are
-imported by name.
+The submodules `np_utils`, `generic_utils`, `data_utils`, `io_utils` and
+`conv_utils` are bound as attributes, as in Keras 2; `layer_utils`,
+`vis_utils`, `multi_gpu_utils` and `test_utils` (`layer_test`,
+`get_test_data`) are imported by name.
 """
 from .generic_utils import (CustomObjectScope, custom_object_scope, deserialize_keras_object,  # noqa: F401
                             get_custom_objects, get_registered_name, get_registered_object,
@@ -28,4 +34,7 @@ from .data_utils import GeneratorEnqueuer, OrderedEnqueuer, Sequence, SequenceEn
 from .downloads import get_file  # noqa: F401
 from .layer_utils import count_params, print_summary  # noqa: F401
 from .vis_utils import model_to_dot, plot_model  # noqa: F401
-from ..engine.network import get_source_inputs  # noqa: F401,E402
+from .io_utils import HDF5Matrix, h5dict  # noqa: F401
+from .layer_utils import convert_all_kernels_in_model, get_source_inputs  # noqa: F401
+from .multi_gpu_utils import multi_gpu_model  # noqa: F401
+from . import conv_utils, data_utils, generic_utils, io_utils, np_utils  # noqa: F401

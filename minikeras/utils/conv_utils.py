@@ -55,6 +55,21 @@ def normalize_tuple(value, n, name):
     return tuple(result)
 
 
+class PaddingError(ValueError, AssertionError):
+    """An unknown padding mode given to `conv_output_length` / `conv_input_length`.
+
+    A `ValueError`, and also an `AssertionError`, which is what Keras 2's
+    length helpers raised for it (code written for Keras 2 may catch that).
+    """
+
+
+def _length_padding(value):
+    try:
+        return normalize_padding(value)
+    except ValueError as e:
+        raise PaddingError(str(e))
+
+
 def normalize_padding(value):
     """Lower-cases and checks a padding mode ('valid', 'same', 'causal' or 'full').
 
@@ -97,10 +112,13 @@ def conv_output_length(input_length, filter_size, padding, stride, dilation=1):
 
     Returns:
         The output length (None when `input_length` is None).
+
+    Raises:
+        PaddingError: an unknown padding mode.
     """
     if input_length is None:
         return None
-    padding = normalize_padding(padding)
+    padding = _length_padding(padding)
     extent = dilated_kernel_size(filter_size, dilation)
     if padding in ('same', 'causal'):
         length = input_length
@@ -122,10 +140,13 @@ def conv_input_length(output_length, filter_size, padding, stride):
 
     Returns:
         The input length (None when `output_length` is None).
+
+    Raises:
+        PaddingError: an unknown padding mode (or 'causal').
     """
     if output_length is None:
         return None
-    padding = normalize_padding(padding)
+    padding = _length_padding(padding)
     if padding == 'same':
         pad = filter_size // 2
     elif padding == 'valid':
@@ -133,7 +154,7 @@ def conv_input_length(output_length, filter_size, padding, stride):
     elif padding == 'full':
         pad = filter_size - 1
     else:
-        raise ValueError('conv_input_length: padding %r is not supported' % padding)
+        raise PaddingError('conv_input_length: padding %r is not supported' % padding)
     return (output_length - 1) * stride - 2 * pad + filter_size
 
 
@@ -196,3 +217,27 @@ def with_spatial(input_shape, data_format, spatial, channels):
     if data_format == 'channels_first':
         return (input_shape[0], channels) + tuple(spatial)
     return (input_shape[0],) + tuple(spatial) + (channels,)
+
+
+def convert_kernel(kernel):
+    """A convolution kernel with its spatial axes reversed (Theano <-> TensorFlow kernels).
+
+    Theano's convolution flips the kernel, TensorFlow's (and this backend's)
+    does not; reversing every spatial axis turns one kind of kernel into the
+    other. The last two axes (input and output channels) are kept.
+
+    Args:
+        kernel: numpy array `spatial dims + (in_channels, out_channels)`.
+
+    Returns:
+        A new array of the same shape.
+
+    Raises:
+        ValueError: `kernel` has fewer than 3 dimensions.
+    """
+    kernel = np.asarray(kernel)
+    if kernel.ndim < 3:
+        raise ValueError('convert_kernel: expected a convolution kernel (spatial dims, in, out), got shape %s'
+                         % (kernel.shape,))
+    flip = (slice(None, None, -1),) * (kernel.ndim - 2) + (slice(None), slice(None))
+    return np.copy(kernel[flip])

@@ -67,6 +67,12 @@ def _get_index(uid, i):
     return _SHARED_SEQUENCES[uid][i]
 
 
+def _init_pool(sequences):
+    """Worker-process initializer: the sequences this pool reads (pickled when processes spawn)."""
+    global _SHARED_SEQUENCES
+    _SHARED_SEQUENCES = sequences
+
+
 class SequenceEnqueuer(object):
     """Base class of the enqueuers: `start(workers, max_queue_size)`, `get()`, `stop()`."""
 
@@ -116,7 +122,7 @@ class OrderedEnqueuer(SequenceEnqueuer):
 
     def _make_executor(self):
         if self.use_multiprocessing:
-            return multiprocessing.Pool(self.workers)
+            return multiprocessing.Pool(self.workers, initializer=_init_pool, initargs=({self.uid: self.sequence},))
         return ThreadPool(self.workers)
 
     def _run(self):

@@ -556,3 +556,6 @@ class H5Dict(object):
                 continue
             result.extend(to_text(n) for n in chunk.reshape(-1))
         return result
+
+
+from .hdf5_data import HDF5Matrix, h5dict  # noqa: E402,F401  (Keras 2's public names, kept in their own module)

@@ -1,6 +1,9 @@
-"""`print_summary` (the Keras 2 `model.summary()` table) and `count_params`."""
+"""`print_summary` (the Keras 2 `model.summary()` table), `count_params`, and weight conversions
+between image data formats and between Theano and TensorFlow kernels."""
 
 import numpy as np
+
+from .conv_utils import convert_kernel  # noqa: F401  (Keras 2 imports it from here too)
 
 
 def count_params(weights):
@@ -109,3 +112,63 @@ def print_summary(model, line_length=None, positions=None, print_fn=None):
     print_fn('Trainable params: {:,}'.format(trainable_count))
     print_fn('Non-trainable params: {:,}'.format(non_trainable_count))
     print_fn('_' * line_length)
+
+
+# Class names whose `kernel` is a convolution kernel in the Theano/TensorFlow sense.
+_CONV_CLASSES = ('Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose')
+
+
+def convert_all_kernels_in_model(model):
+    """Reverses the spatial axes of every convolution kernel of `model` (Theano <-> TensorFlow weights).
+
+    Applies `conv_utils.convert_kernel` to the `kernel` of each `Conv1D`,
+    `Conv2D`, `Conv3D` and `Conv2DTranspose` layer (subclasses included), in place.
+    """
+    from .. import backend as K
+    pairs = []
+    for layer in model.layers:
+        if any(cls.__name__ in _CONV_CLASSES for cls in type(layer).__mro__) and getattr(layer, 'kernel', None) \
+                is not None:
+            pairs.append((layer.kernel, convert_kernel(K.get_value(layer.kernel))))
+    K.batch_set_value(pairs)
+
+
+def convert_dense_weights_data_format(dense, previous_feature_map_shape, target_data_format='channels_first'):
+    """Reorders the input rows of a `Dense` kernel that follows a `Flatten` of feature maps.
+
+    A model trained with one image data format and run with the other
+    flattens its last feature map in a different order; this permutes the
+    kernel rows of the `Dense` layer after the `Flatten` to match.
+
+    Args:
+        dense: the `Dense` layer (changed in place).
+        previous_feature_map_shape: the feature map shape before `Flatten`,
+            without the batch axis, in the *target* format: `(c, h, w)` for
+            'channels_first', `(h, w, c)` for 'channels_last'.
+        target_data_format: the format the weights are converted to.
+
+    Raises:
+        ValueError: an unknown format, or a shape whose size is not the kernel's row count.
+    """
+    if target_data_format not in ('channels_first', 'channels_last'):
+        raise ValueError("target_data_format must be 'channels_first' or 'channels_last'; received %r"
+                         % (target_data_format,))
+    weights = dense.get_weights()
+    kernel = weights[0]
+    shape = tuple(int(d) for d in previous_feature_map_shape)
+    if int(np.prod(shape)) != kernel.shape[0]:
+        raise ValueError('convert_dense_weights_data_format: a feature map of shape %s has %d values, the Dense '
+                         'kernel has %d input rows' % (shape, int(np.prod(shape)), kernel.shape[0]))
+    if target_data_format == 'channels_first':  # rows were flattened as (h, w, c)
+        c, h, w = shape
+        rows = kernel.reshape((h, w, c, -1)).transpose(2, 0, 1, 3)
+    else:  # rows were flattened as (c, h, w)
+        h, w, c = shape
+        rows = kernel.reshape((c, h, w, -1)).transpose(1, 2, 0, 3)
+    dense.set_weights([rows.reshape(kernel.shape)] + weights[1:])
+
+
+def get_source_inputs(tensor, layer=None, node_index=None):
+    """The input tensors a tensor was computed from (see `engine.network.get_source_inputs`)."""
+    from ..engine.network import get_source_inputs as _get_source_inputs
+    return _get_source_inputs(tensor, layer, node_index)

@@ -18,7 +18,11 @@ Example::
     from minikeras.utils.test_utils import layer_test
     layer_test(Dense, kwargs={'units': 3}, input_shape=(2, 4))
     layer_test(Add, input_shape=[(2, 4), (2, 4)])
+
+`get_test_data` makes random learnable data and `keras_test` clears the
+session after a test, as in Keras 2's test suites.
 """
+import functools
 import json
 
 import numpy as np
@@ -397,24 +401,43 @@ def _check_sequential(layer, input_shape, input_data, trained_weights, expected_
 
 def get_test_data(num_train=1000, num_test=500, input_shape=(10,), output_shape=(2,), classification=True,
                   num_classes=2):
-    """Random, learnable data for tests (Keras 2's helper): `(x_train, y_train), (x_test, y_test)`.
+    """Random, learnable data for tests: `(x_train, y_train), (x_test, y_test)`.
 
-    With `classification`, each label is an integer in `[0, num_classes)` and
-    its features are drawn around the label (normal, scale 0.7);
-    `output_shape` is then ignored. Otherwise the features and the float
-    targets of shape `output_shape` are drawn around a shared per-sample
-    location in [0, 1). Draws from numpy's global random state.
+    Classification: each sample's features are drawn from a normal
+    distribution centred on its integer label (standard deviation 0.7), and
+    `y` holds the integer labels `(n,)`. Regression: a random centre in [0, 1)
+    per sample, features and targets `(n,) + output_shape` drawn around it.
+    Draws come from the global numpy random state (seed it for repeatability).
+
+    Returns:
+        float32 features `(n,) + input_shape` and the targets, split after `num_train` samples.
     """
     samples = num_train + num_test
     input_shape, output_shape = tuple(input_shape), tuple(output_shape)
     if classification:
         y = np.random.randint(0, num_classes, size=(samples,))
-        centre = y.reshape((samples,) + (1,) * len(input_shape))
-        x = np.random.normal(loc=centre, scale=0.7, size=(samples,) + input_shape).astype(np.float32)
+        # One draw per sample in order: the same stream as drawing sample by sample.
+        x = np.random.normal(loc=y.reshape((samples,) + (1,) * len(input_shape)), scale=0.7,
+                             size=(samples,) + input_shape).astype('float32')
     else:
-        loc = np.random.random((samples,))
-        x = np.random.normal(loc=loc.reshape((samples,) + (1,) * len(input_shape)), scale=0.7,
-                             size=(samples,) + input_shape).astype(np.float32)
-        y = np.random.normal(loc=loc.reshape((samples,) + (1,) * len(output_shape)), scale=0.7,
-                             size=(samples,) + output_shape).astype(np.float32)
+        centres = np.random.random((samples,))
+        x = np.zeros((samples,) + input_shape, dtype='float32')
+        y = np.zeros((samples,) + output_shape)
+        for i in range(samples):  # features and targets interleaved, sample by sample
+            x[i] = np.random.normal(loc=centres[i], scale=0.7, size=input_shape)
+            y[i] = np.random.normal(loc=centres[i], scale=0.7, size=output_shape)
     return (x[:num_train], y[:num_train]), (x[num_train:], y[num_train:])
+
+
+def keras_test(func):
+    """Decorator of Keras 2 test functions: runs the test, then clears the backend session.
+
+    The wrapper keeps the test's signature, so pytest fixtures still reach it.
+    """
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        finally:
+            K.clear_session()
+    return wrapper

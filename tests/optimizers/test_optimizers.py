@@ -388,7 +388,7 @@ def test_tf_keras_state_from_model_files_is_accepted(case):
     names = meta['optimizer_weight_names']
     ow = [arrays['ow%d' % j] for j in range(len(names))]
     config = meta['optimizer_keras2']
-    opt = optimizers.deserialize(config)
+    opt = optimizers.deserialize(dict(config))  # deserialize lower-cases class_name in place, as Keras 2.2.4
     # The first slot kind has one slot per trainable weight, with its shape.
     first_kind = names[1].rsplit('/', 1)[-1] if len(names) > 1 else None
     if config['class_name'] == 'Nadam':

@@ -189,6 +189,8 @@ def test_flow_batches_shuffle_seed_and_sample_weight():
     np.testing.assert_array_equal(it[2][1], [8, 9])
     with pytest.raises(IndexError):
         it[3]
+    with pytest.raises(ValueError):  # Keras 2.2.4 raised ValueError
+        it[3]
     # infinite iteration across epochs, as Keras 2's iterators
     got = [next(it)[1].tolist() for _ in range(4)]
     assert got == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9], [0, 1, 2, 3]]

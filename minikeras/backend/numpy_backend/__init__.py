@@ -17,6 +17,7 @@ from .conv import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
 from .collective import *  # noqa: F401,F403
 from .ctc import *  # noqa: F401,F403
+from .session import *  # noqa: F401,F403
 
 
 def backend():
