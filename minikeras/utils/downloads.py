@@ -28,11 +28,9 @@ class DownloadError(IOError):
 
 
 def keras_cache_dir():
-    """The Keras cache directory: `$KERAS_HOME`, else `~/.keras`."""
-    base = os.environ.get('KERAS_HOME')
-    if base:
-        return os.path.expanduser(base)
-    return os.path.join(os.path.expanduser('~'), '.keras')
+    """The Keras cache directory: `$KERAS_HOME`, else `~/.keras` (`backend.keras_home`)."""
+    from ..backend import keras_home
+    return keras_home()
 
 
 def _writable_dir(path):
