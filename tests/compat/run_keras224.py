@@ -106,7 +106,20 @@ def run_test_file(root, rel, timeout, extra_env=None):
                 counts['passed'] += 1
     else:
         counts['errors'] = 1
+    if 'error' in output.lower() and 'during collection' in output:
+        # The file did not import: every test in it counts as an error, not just the one collection error.
+        counts['errors'] = max(counts['errors'], _count_test_functions(os.path.join(root, rel)))
+        counts['collection_error'] = True
     return counts
+
+
+def _count_test_functions(path):
+    """The `test_*` functions of a test file (parametrized variants count once: a lower bound)."""
+    import ast
+    with open(path) as f:
+        tree = ast.parse(f.read())
+    return sum(1 for node in ast.walk(tree)
+               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith('test'))
 
 
 def run_example(root, name, timeout, extra_env=None):
