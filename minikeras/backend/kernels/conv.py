@@ -163,10 +163,11 @@ def col2im(cols, spatial, ksize, strides, dilation, padding, out=None):
 
 
 # Convolution -----------------------------------------------------------------------------
-#: Target size of one block's im2col buffer: small enough to stay in cache between
-#: the copy and the GEMM that reads it (measured ~1.7x faster than whole-batch
-#: im2col on the benchmark CNN), large enough for efficient GEMMs.
-BLOCK_BYTES = 3 << 20
+#: Target size of one block's im2col buffer: large enough that OpenBLAS runs its
+#: GEMMs at full rate (3 MiB blocks, ~1600 rows, measured 2.5-3x slower in CPU
+#: time on the benchmark CNN and ConvLSTM2D shapes), small enough to bound the
+#: temporary memory of large batches (16 MiB was fastest of 3/16/32/64 MiB).
+BLOCK_BYTES = 16 << 20
 
 
 def batch_blocks(batch, per_sample_bytes):
