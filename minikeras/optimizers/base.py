@@ -402,6 +402,15 @@ class Optimizer(object):
         """The state list `weights` from the slot lists (Keras 2.2.4: `[iterations] + kind1 + kind2 ...`)."""
         return [self.iterations] + [v for kind in slots for v in kind]
 
+    #: Steps between flushes of subnormal values from decaying accumulators
+    #: (see `K.flush_denormals`): a value stays subnormal for under this many steps.
+    FLUSH_EVERY = 16
+
+    def _flush_args(self):
+        """Keyword arguments of `K.flush_denormals` for a non-negative
+        accumulator of this optimizer (flushed every FLUSH_EVERY iterations)."""
+        return {'nonnegative': True, 'step': self.iterations, 'every': self.FLUSH_EVERY}
+
     @staticmethod
     def _zeros_like(params):
         return [K.zeros(K.int_shape(p), dtype=K.dtype(p)) for p in params]

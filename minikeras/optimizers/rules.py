@@ -115,7 +115,7 @@ class RMSprop(Optimizer):
 
     def update_step(self, p, g, slots, hyper):
         a = slots[0]
-        new_a = self.rho * a + hyper['one_minus_rho'] * K.square(g)
+        new_a = K.flush_denormals(self.rho * a + hyper['one_minus_rho'] * K.square(g), **self._flush_args())
         if self.momentum <= 0 and not self.centered:
             return p - hyper['lr'] * g / (K.sqrt(new_a) + self.epsilon), [new_a]
         new_slots = [new_a]
@@ -227,10 +227,10 @@ class Adadelta(Optimizer):
     def update_step(self, p, g, slots, hyper):
         a, d = slots
         rho = self.rho
-        new_a = rho * a + (1. - rho) * K.square(g)
+        new_a = K.flush_denormals(rho * a + (1. - rho) * K.square(g), **self._flush_args())
         update = g * K.sqrt(d + self.epsilon) / K.sqrt(new_a + self.epsilon)
         new_p = p - hyper['lr'] * update
-        new_d = rho * d + (1. - rho) * K.square(update)
+        new_d = K.flush_denormals(rho * d + (1. - rho) * K.square(update), **self._flush_args())
         return new_p, [new_a, new_d]
 
     def _from_tf_keras_layout(self, weights):
@@ -285,7 +285,7 @@ class Adam(Optimizer):
     def update_step(self, p, g, slots, hyper):
         m, v, vhat = slots
         new_m = self.beta_1 * m + hyper['one_minus_beta_1'] * g
-        new_v = self.beta_2 * v + hyper['one_minus_beta_2'] * K.square(g)
+        new_v = K.flush_denormals(self.beta_2 * v + hyper['one_minus_beta_2'] * K.square(g), **self._flush_args())
         if self.amsgrad:
             new_vhat = K.maximum(vhat, new_v)
             new_p = p - hyper['lr_t'] * new_m / (K.sqrt(new_vhat) + self.epsilon)
@@ -339,7 +339,7 @@ class Adamax(Optimizer):
     def update_step(self, p, g, slots, hyper):
         m, u = slots
         new_m = self.beta_1 * m + hyper['one_minus_beta_1'] * g
-        new_u = K.maximum(self.beta_2 * u, K.abs(g))
+        new_u = K.flush_denormals(K.maximum(self.beta_2 * u, K.abs(g)), **self._flush_args())
         return p - hyper['lr_t'] * new_m / (new_u + self.epsilon), [new_m, new_u]
 
     def get_config(self):
@@ -408,7 +408,7 @@ class Nadam(Optimizer):
     def update_step(self, p, g, slots, hyper):
         m, v = slots
         new_m = self.beta_1 * m + hyper['one_minus_beta_1'] * g
-        new_v = self.beta_2 * v + hyper['one_minus_beta_2'] * K.square(g)
+        new_v = K.flush_denormals(self.beta_2 * v + hyper['one_minus_beta_2'] * K.square(g), **self._flush_args())
         m_bar = g * hyper['g_coef'] + new_m * hyper['m_coef']
         v_prime = new_v * hyper['v_coef']
         new_p = p - hyper['lr'] * m_bar / (K.sqrt(v_prime) + self.epsilon)

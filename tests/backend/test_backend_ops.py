@@ -218,3 +218,33 @@ def test_bias_add_with_full_bias_reshapes_for_channels_first_as_keras():
     assert out_last.shape == x.shape
     with pytest.raises(ValueError, match='bias dimensions'):
         K.bias_add(K.constant(x), K.constant(r(4, 5)))
+
+
+def test_flush_denormals_zeroes_only_subnormal_values():
+    tiny = np.finfo('float32').tiny
+    values = np.array([0.0, tiny / 4, -tiny / 2, tiny, -tiny, 1.5, -3e-30], dtype='float32')
+    x = K.placeholder((7,), dtype='float32')
+    got = K.function([x], [K.flush_denormals(x * 1.0)])([values])[0]
+    np.testing.assert_array_equal(got, np.array([0.0, 0.0, 0.0, tiny, -tiny, 1.5, -3e-30], dtype='float32'))
+
+
+def test_flush_denormals_of_a_nonnegative_tensor():
+    tiny = np.finfo('float32').tiny
+    values = np.array([0.0, tiny / 4, tiny, 2.5], dtype='float32')
+    x = K.placeholder((4,), dtype='float32')
+    got = K.function([x], [K.flush_denormals(x * 1.0, nonnegative=True)])([values])[0]
+    np.testing.assert_array_equal(got, np.array([0.0, 0.0, tiny, 2.5], dtype='float32'))
+
+
+def test_flush_denormals_every_nth_step():
+    tiny = np.finfo('float32').tiny
+    x = K.placeholder((2,), dtype='float32')
+    step = K.placeholder((), dtype='int64')
+    f = K.function([x, step], [K.flush_denormals(x * 1.0, step=step, every=4)])
+    values = np.array([tiny / 4, 1.0], dtype='float32')
+    np.testing.assert_array_equal(f([values, 8])[0], np.array([0.0, 1.0], dtype='float32'))
+    np.testing.assert_array_equal(f([values, 9])[0], values)
+    with pytest.raises(ValueError, match='needs a `step`'):
+        K.flush_denormals(x, every=4)
+    with pytest.raises(ValueError, match='positive integer'):
+        K.flush_denormals(x, step=step, every=0)

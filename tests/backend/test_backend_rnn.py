@@ -236,3 +236,27 @@ def test_fused_gru_gates_match_composite_ops_to_second_order(gate):
         np.testing.assert_allclose(fused_value, composite_value, rtol=1e-10, atol=1e-12)
     with pytest.raises(ValueError, match='3 gates of 2 units'):
         K.gru_gates(K.placeholder((3, 4)), K.placeholder((3, 6)), K.placeholder((3, 2)))
+
+
+def test_scan_reuses_released_stacks_but_never_ones_still_held(monkeypatch):
+    from minikeras.backend.graph import scan as scan_module
+    monkeypatch.setattr(scan_module._ReusedStacks, 'MIN_BYTES', 0)
+    inputs, (last, outputs, states), (w, u) = build()
+    f = K.function(inputs, [outputs])
+    rng = np.random.RandomState(2)
+    feeds = [[rng.randn(B, T, D), rng.randn(B, H)] for _ in range(3)]
+
+    def reference(feed):
+        return reference_rnn(feed[0], K.get_value(w), K.get_value(u), feed[1])[0]
+
+    held = f(feeds[0])[0]
+    second = f(feeds[1])[0]  # the first result is still held: fresh stacks
+    np.testing.assert_allclose(held, reference(feeds[0]), rtol=1e-10)
+    np.testing.assert_allclose(second, reference(feeds[1]), rtol=1e-10)
+    scan_op = outputs.owner.inputs[0].owner.op if outputs.owner.op.name != 'Scan' else outputs.owner.op
+    pooled = len(scan_op._stacks.arrays)
+    del held
+    third = f(feeds[2])[0]  # reuses the released stacks
+    np.testing.assert_allclose(third, reference(feeds[2]), rtol=1e-10)
+    np.testing.assert_allclose(second, reference(feeds[1]), rtol=1e-10)
+    assert len(scan_op._stacks.arrays) == pooled

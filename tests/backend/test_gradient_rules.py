@@ -89,6 +89,9 @@ CASES = {
                                         + K.log(K.square(x) + 1.0) + K.exp(x))), [signed(3, 4)], {}),
     'relu': (lambda x: K.relu(x, alpha=0.1, max_value=0.8) + K.relu(x), [signed(3, 4)], {}),
     'd(relu)': (d(lambda x: K.relu(x) * x + K.relu(x, alpha=0.1, max_value=0.8) * x), [signed(3, 4)], {}),
+    'flush denormals': (lambda x: (K.flush_denormals(x * x, nonnegative=True) * x + K.flush_denormals(x)
+                                   + K.flush_denormals(x, step=K.constant(3, dtype='int64'), every=2)),
+                        [signed(3, 4)], {}),
     'clip': (lambda x: K.clip(x, -0.5, 0.5), [signed(3, 4) * 0.3 + np.sign(signed(3, 4)) * 0.0], {}),
     'd(clip)': (d(lambda x: K.clip(x, -0.5, 0.5) * x), [RNG.uniform(-0.4, 0.4, (3, 4))], {}),
     'maximum and minimum': (lambda a, b: K.maximum(a, b) + K.minimum(a, b) * a, [distinct(2, 3), distinct(2, 3) + 0.01], {}),

@@ -781,3 +781,25 @@ def test_no_warnings_on_normal_use():
         warnings.simplefilter('error')
         for name in ALL_CLASSES:
             _step_fn(_make(name), SHAPES)[1](_grads(SHAPES, 0))
+
+
+@pytest.mark.parametrize('name,accumulators', [('RMSprop', [0]), ('Adadelta', [0, 1]), ('Adam', [1]),
+                                               ('Adamax', [1]), ('Nadam', [1])])
+def test_decaying_accumulators_never_hold_subnormal_floats(name, accumulators):
+    # A weight whose gradient is always 0 (a dead unit, a constant input pixel):
+    # its second-moment accumulator decays geometrically towards 0 and would
+    # spend thousands of steps as subnormal floats (beta_2 = 0.999); it is
+    # flushed to 0 instead. (First moments, beta_1 = 0.9, cross that range in a
+    # few hundred steps and are left alone.)
+    opt = optimizers.get(name)
+    params, f = _step_fn(opt, [(4,)])
+    f([np.ones(4, 'float32')])
+    tiny = np.finfo('float32').tiny
+    slots = [w for w in opt.weights if K.int_shape(w) == (4,)]
+    accumulators = [slots[i] for i in accumulators]
+    for w in accumulators:
+        K.set_value(w, np.full(4, tiny * 1.001, 'float32'))
+    for _ in range(opt.FLUSH_EVERY):
+        f([np.zeros(4, 'float32')])
+    for w in accumulators:
+        np.testing.assert_array_equal(K.get_value(w), np.zeros(4, 'float32'))

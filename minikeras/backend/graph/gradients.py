@@ -35,6 +35,34 @@ def toposort(outputs, stop_at=()):
     return order
 
 
+def _may_be_broadcast(x, g, inputs):
+    """False when input `x` of a broadcasting op provably has the shape of its
+    output gradient `g`, so no `Unbroadcast` (and no read of `x`) is needed.
+
+    An axis is safe when x's static size is neither None nor 1 (the output
+    then has that size), when both are 1, or when x's size is unknown but every
+    other input lacks the axis or has size 1 there (the output's size is then
+    x's own; e.g. the batch axis of `x + bias`).
+    """
+    if len(x.shape) != len(g.shape):
+        return True
+    rank = len(x.shape)
+    for i, (xs, gs) in enumerate(zip(x.shape, g.shape)):
+        if xs is not None and xs != 1:
+            continue
+        if xs == 1:
+            if gs != 1:
+                return True
+            continue
+        for other in inputs:
+            if other is x:
+                continue
+            j = i - (rank - len(other.shape))
+            if j >= 0 and other.shape[j] != 1:
+                return True
+    return False
+
+
 def gradients(loss, variables, output_grad=None):
     """Symbolic gradient of `loss` (summed if not scalar) with respect to `variables`.
 
@@ -92,7 +120,7 @@ def vjp(outputs, cotangents, wanted, zeros_for_unrelated=True):
         for x, g in zip(apply.inputs, in_grads):
             if g is None or id(x) not in relevant:
                 continue
-            if apply.op.broadcasts and not (None not in x.shape and x.shape == g.shape):
+            if apply.op.broadcasts and _may_be_broadcast(x, g, apply.inputs):
                 g = shape_ops.unbroadcast(g, x)
             previous = grads.get(id(x))
             grads[id(x)] = g if previous is None else previous + g

@@ -13,7 +13,8 @@ from .random import random_binomial
 
 __all__ = ['relu', 'elu', 'softmax', 'log_softmax', 'softplus', 'softsign', 'sigmoid', 'hard_sigmoid', 'tanh',
            'dropout', 'categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy',
-           'l2_normalize', 'in_top_k', 'normalize_batch_in_training', 'batch_normalization', 'bias_add']
+           'l2_normalize', 'in_top_k', 'normalize_batch_in_training', 'batch_normalization', 'bias_add',
+           'flush_denormals']
 
 
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):
@@ -284,3 +285,29 @@ def bias_add(x, bias, data_format=None):
             # reshape, not a transpose; weights saved by Keras rely on it.
             bias = shape_ops.Reshape(shape=(1, bias_shape[-1]) + tuple(bias_shape[:-1]))(bias)
     return x + bias
+
+
+def flush_denormals(x, nonnegative=False, step=None, every=1):
+    """`x` with subnormal values set to zero (a round-off-sized change).
+
+    Optimizers apply it to accumulators that decay geometrically, so long runs
+    do not compute on subnormal floats (slow on CPUs). Not in Keras 2.2.
+
+    Args:
+        x: a float tensor.
+        nonnegative: promise that `x >= 0` (e.g. a sum of squares): one pass
+            less over the data; negative values would be set to zero.
+        step, every: with an integer tensor `step` (e.g. an optimizer's
+            `iterations`), flush only when `step` is a multiple of `every`;
+            otherwise `x` passes unchanged.
+
+    Raises:
+        ValueError: `every` is not a positive integer, or `every > 1` without `step`.
+    """
+    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+        raise ValueError('flush_denormals: `every` must be a positive integer, got %r' % (every,))
+    if step is None:
+        if every != 1:
+            raise ValueError('flush_denormals: every=%d needs a `step` tensor' % every)
+        return nn_ops.FlushDenormals(nonnegative=nonnegative)(x)
+    return nn_ops.FlushDenormals(nonnegative=nonnegative, every=every)(x, step)
