@@ -62,3 +62,13 @@ def test_environment_variable_sets_and_validates_the_count():
     env['MINIKERAS_NUM_THREADS'] = 'many'
     bad = subprocess.run([sys.executable, '-c', code], env=env, stderr=subprocess.PIPE, universal_newlines=True)
     assert bad.returncode != 0 and "MINIKERAS_NUM_THREADS must be a positive integer, got 'many'" in bad.stderr
+
+
+def test_a_blas_thread_variable_set_by_the_user_is_kept():
+    code = ('from minikeras import backend as K; from minikeras.backend.kernels import threads; '
+            'print(K.get_num_threads(), threads.blas_num_threads())')
+    env = {k: v for k, v in os.environ.items() if k not in ('MINIKERAS_NUM_THREADS', 'OMP_NUM_THREADS')}
+    env['OPENBLAS_NUM_THREADS'] = '1'
+    out = subprocess.run([sys.executable, '-c', code], env=env, stdout=subprocess.PIPE, universal_newlines=True)
+    count, blas = out.stdout.split()
+    assert count == '1' and blas in ('1', 'None')

@@ -6,9 +6,11 @@ pool has one thread per *visible* core, which oversubscribes a container whose
 CPU quota is smaller than the host, or a process pinned to a few cores. This
 module counts the cores the process may really use (its CPU affinity, bounded
 by the cgroup CPU quota) and sets the BLAS pool to that many threads when
-minikeras is imported. `set_num_threads(n)` (exposed as `K.set_num_threads`)
-or the `MINIKERAS_NUM_THREADS` environment variable choose another count; 1
-is best when several processes share the machine (tests, MPI ranks).
+minikeras is imported, unless the user already sized it with the BLAS
+library's own variable (`OPENBLAS_NUM_THREADS`, `OMP_NUM_THREADS`, ...).
+`set_num_threads(n)` (exposed as `K.set_num_threads`) or the
+`MINIKERAS_NUM_THREADS` environment variable choose another count; 1 is best
+when several processes share the machine (tests, MPI ranks).
 
 The BLAS pool is reached through `threadpoolctl` when it is installed, and
 otherwise, on Linux, by calling OpenBLAS's `*_set_num_threads` entry point in
@@ -19,6 +21,8 @@ import math
 import os
 
 _ENV = 'MINIKERAS_NUM_THREADS'
+#: the thread-count variables of the BLAS / OpenMP libraries, which a user may have set already
+_BLAS_ENV = ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'BLIS_NUM_THREADS')
 _OPENBLAS_SETTERS = ('openblas_set_num_threads', 'openblas_set_num_threads64_',
                      'scipy_openblas_set_num_threads', 'scipy_openblas_set_num_threads64_')
 _OPENBLAS_GETTERS = ('openblas_get_num_threads', 'openblas_get_num_threads64_',
@@ -129,7 +133,10 @@ def get_num_threads():
 
 
 def configure_from_environment():
-    """At import: `MINIKERAS_NUM_THREADS` if set, else the available cores.
+    """At import: `MINIKERAS_NUM_THREADS` if set; else the BLAS library's own
+    variable when the user set one (`OPENBLAS_NUM_THREADS`, `OMP_NUM_THREADS`,
+    ...: the pool already has that size and is left alone); else the
+    available cores.
 
     Raises:
         ValueError: `MINIKERAS_NUM_THREADS` is not a positive integer.
@@ -142,6 +149,14 @@ def configure_from_environment():
             n = 0
         if n < 1:
             raise ValueError('%s must be a positive integer, got %r' % (_ENV, value))
-    else:
-        n = available_cores()
-    set_num_threads(n)
+        set_num_threads(n)
+        return
+    for name in _BLAS_ENV:
+        try:
+            n = int(os.environ.get(name, ''))
+        except ValueError:
+            continue
+        if n >= 1:
+            _state['num_threads'] = n
+            return
+    set_num_threads(available_cores())
