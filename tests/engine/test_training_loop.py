@@ -128,3 +128,13 @@ def test_fit_announces_sample_counts_with_validation_arrays(capsys):
     model.fit(X, Y, batch_size=4, epochs=1, verbose=1)
     model.fit_generator(Batches(), epochs=1, validation_data=Batches(), verbose=1)
     assert 'Train on' not in capsys.readouterr().out
+
+
+def test_reported_scalars_are_numpy_floats():
+    """evaluate / train_on_batch values are floats with numpy's `.shape == ()`
+    (Keras 2.2 code checks `model.evaluate(...).shape`)."""
+    model = _model(())
+    loss = model.evaluate(X, Y, verbose=0)
+    assert isinstance(loss, float) and loss.shape == () and loss > 0
+    loss, acc = _model().train_on_batch(X, Y)
+    assert isinstance(acc, float) and acc.shape == ()
