@@ -78,7 +78,7 @@ def ask_to_proceed_with_overwrite(filepath):
     prompt = '[WARNING] %s already exists - overwrite? [y/n] ' % filepath
     while True:
         try:
-            answer = input(prompt)
+            answer = six.moves.input(prompt)  # looked up per call: code that patches it (as Keras' tests do) is heard
         except (EOFError, OSError, RuntimeError):
             sys.stderr.write('\n[WARNING] No answer (no interactive input): not overwriting %s\n' % filepath)
             return False
