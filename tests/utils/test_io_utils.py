@@ -17,3 +17,8 @@ def test_answers_read_through_six_moves_input(answers, expected):
 def test_no_interactive_input_means_no():
     with mock.patch('six.moves.input', side_effect=EOFError):
         assert ask_to_proceed_with_overwrite('/tmp/not_there') is False
+
+
+def test_answers_read_through_builtins_input(monkeypatch):
+    monkeypatch.setattr('builtins.input', lambda prompt='': 'y')
+    assert ask_to_proceed_with_overwrite('/tmp/not_there') is True
