@@ -99,3 +99,6 @@ def _load(config):
 _BACKEND_NAME, _module = _load(_read_config())
 globals().update({k: v for k, v in vars(_module).items() if not k.startswith('_')})
 del _module
+
+# The active backend's name, as Keras 2.2 code also reads it (`K._BACKEND == 'tensorflow'`).
+_BACKEND = backend()

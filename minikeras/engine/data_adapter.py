@@ -295,8 +295,12 @@ def check_generator_arguments(x, method, **arguments):
 
 
 def as_floatx(value):
-    """A scalar reported value as a Python float (arrays pass through)."""
+    """A scalar reported value as a `np.float64` (arrays pass through).
+
+    `np.float64` is a Python `float` subclass (JSON, `round`, `%f` work as for a
+    float) that also has numpy's `.shape == ()` and `.dtype`, as the values
+    Keras 2.2's `evaluate` / `train_on_batch` return do."""
     if K.is_tensor(value):
         value = K.get_value(value)
     value = np.asarray(value)
-    return float(value) if value.ndim == 0 else value
+    return np.float64(value) if value.ndim == 0 else value

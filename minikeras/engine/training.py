@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import backend as K
 from .. import optimizers
+from ..legacy.interfaces import legacy_generator_methods_support
 from ..utils.generic_utils import unpack_singleton
 from . import input_checks, training_loop
 from .compile_utils import CompiledMetrics, build_output_records, total_loss
@@ -371,6 +372,7 @@ class Model(Network):
         return super(Model, self).summary(line_length=line_length, positions=positions, print_fn=print_fn)
 
     # Keras 2 generator aliases ----------------------------------------------------------
+    @legacy_generator_methods_support  # Keras 1 names: samples_per_epoch, nb_epoch, nb_worker, ...
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1, callbacks=None,
                       validation_data=None, validation_steps=None, class_weight=None, max_queue_size=10,
                       workers=1, use_multiprocessing=False, shuffle=True, initial_epoch=0, check_finite=True):
@@ -382,6 +384,7 @@ class Model(Network):
                         use_multiprocessing=use_multiprocessing, shuffle=shuffle, initial_epoch=initial_epoch,
                         check_finite=check_finite)
 
+    @legacy_generator_methods_support
     def evaluate_generator(self, generator, steps=None, max_queue_size=10, workers=1, use_multiprocessing=False,
                            verbose=0, callbacks=None, check_finite=True):
         """`evaluate` on batches from a generator or `utils.Sequence`."""
@@ -390,6 +393,7 @@ class Model(Network):
                              use_multiprocessing=use_multiprocessing, verbose=verbose, callbacks=callbacks,
                              check_finite=check_finite)
 
+    @legacy_generator_methods_support
     def predict_generator(self, generator, steps=None, max_queue_size=10, workers=1, use_multiprocessing=False,
                           verbose=0, callbacks=None, check_finite=True):
         """`predict` on input batches from a generator or `utils.Sequence`."""

@@ -129,6 +129,9 @@ def fit(model, step, data, epochs=1, initial_epoch=0, verbose=1, callbacks=None,
         epochs, initial_epoch, verbose, callbacks, batch_size: as `Model.fit`.
     """
     do_validation = val_step is not None
+    if (verbose and do_validation and isinstance(data, ArrayData) and isinstance(val_data, ArrayData)
+            and data.num_samples is not None and val_data.num_samples is not None and cbks._is_chief_process()):
+        print('Train on %d samples, validate on %d samples' % (data.num_samples, val_data.num_samples))
     callbacks, callback_model = training_utils.configure_callbacks(
         model, callbacks, step.labels, epochs, verbose, do_validation=do_validation,
         validation_data=val_data.arrays if isinstance(val_data, ArrayData) else None,

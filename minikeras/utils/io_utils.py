@@ -24,6 +24,7 @@ Writing is crash-safe: files are built in memory and written with
 HDF5's Fletcher-32 filter does not cover.
 """
 import binascii
+import builtins
 import hashlib
 import os
 import sys
@@ -58,6 +59,16 @@ class InvalidFileError(OSError, ValueError):
     """
 
 
+_SIX_INPUT = six.moves.input  # resolved now, so that a later patch of it is seen as one
+
+
+def _read_line(prompt):
+    """`input(prompt)`; through `six.moves.input` when that was replaced (Keras 2.2 read
+    answers there, and its tests patch it), else through `builtins.input`."""
+    read = six.moves.input if six.moves.input is not _SIX_INPUT else builtins.input
+    return read(prompt)
+
+
 def ask_to_proceed_with_overwrite(filepath):
     """Asks on the terminal whether `filepath` may be overwritten.
 
@@ -78,7 +89,7 @@ def ask_to_proceed_with_overwrite(filepath):
     prompt = '[WARNING] %s already exists - overwrite? [y/n] ' % filepath
     while True:
         try:
-            answer = input(prompt)
+            answer = _read_line(prompt)
         except (EOFError, OSError, RuntimeError):
             sys.stderr.write('\n[WARNING] No answer (no interactive input): not overwriting %s\n' % filepath)
             return False

@@ -22,6 +22,7 @@ def test_config_file_is_written_with_defaults_on_first_import(tmp_path):
     result = run_python('from minikeras import backend as K; print(K.backend(), K.floatx())', tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ['numpy', 'float32']
+    assert run_python('from minikeras import backend as K; print(K._BACKEND)', tmp_path).stdout.split() == ['numpy']
     with open(tmp_path / 'minikeras.json') as f:
         config = json.load(f)
     assert config == {'backend': 'numpy', 'floatx': 'float32', 'epsilon': 1e-7,
@@ -40,11 +41,11 @@ def test_config_file_settings_are_applied(tmp_path):
 
 def test_third_party_backend_module_is_loaded_by_dotted_name(tmp_path):
     code = ('import numpy as np; from minikeras import backend as K; import toy_backend; '
-            'x = K.placeholder((2,)); print(K.backend(), K.function([x], [x * 2])([np.ones(2)])[0].sum(), '
+            'x = K.placeholder((2,)); print(K.backend(), K._BACKEND, K.function([x], [x * 2])([np.ones(2)])[0].sum(), '
             'len(toy_backend.compiled))')
     result = run_python(code, tmp_path, MINIKERAS_BACKEND='toy_backend')
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ['toy', '4.0', '1']
+    assert result.stdout.split() == ['toy', 'toy', '4.0', '1']
 
 
 def test_backend_from_config_file_and_unknown_backend_error(tmp_path):

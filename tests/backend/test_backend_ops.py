@@ -153,6 +153,21 @@ def test_sparse_categorical_crossentropy_matches_dense():
              grad_wrt=[1])
 
 
+
+def test_sparse_categorical_crossentropy_channels_first_labels():
+    """Labels (batch, 1, h, w) against a class axis 1 output (batch, c, h, w): the
+    unit axis is not the last one, and the labels placeholder has unknown dims."""
+    logits = r(2, 4, 3, 3)
+    labels = rng.randint(0, 4, (2, 1, 3, 3))
+    target = K.placeholder(ndim=4, dtype='int64')
+    output = K.placeholder(shape=(None, 4, 3, 3))
+    loss = K.sparse_categorical_crossentropy(target, output, from_logits=True, axis=1)
+    assert K.int_shape(loss) == (None, 3, 3)
+    log_probs = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    expected = -np.take_along_axis(log_probs, labels, axis=1)[:, 0]
+    value = K.function([target, output], [loss])([labels, logits])[0]
+    np.testing.assert_allclose(value, expected, rtol=1e-5, atol=1e-6)
+
 def test_batch_normalization_functions():
     x = r(6, 3)
     gamma, beta = pos(3), r(3)

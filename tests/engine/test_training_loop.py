@@ -116,3 +116,25 @@ def test_stateful_models_need_sample_counts_divisible_by_the_batch_size():
         model.predict(np.zeros((5, 3, 1)), batch_size=2)
     with pytest.raises(ValueError, match='divided by the batch size'):
         model.fit(np.zeros((5, 3, 1)), np.zeros((5, 2)), batch_size=2, verbose=0)
+
+
+def test_fit_announces_sample_counts_with_validation_arrays(capsys):
+    """As Keras 2.2: 'Train on N samples, validate on M samples' before the first
+    epoch when arrays are validated verbosely; nothing for verbose=0 or generators."""
+    model = _model()
+    model.fit(X, Y, batch_size=4, epochs=1, validation_split=0.25, verbose=1)
+    assert capsys.readouterr().out.startswith('Train on 9 samples, validate on 3 samples\n')
+    model.fit(X, Y, batch_size=4, epochs=1, validation_data=(X, Y), verbose=0)
+    model.fit(X, Y, batch_size=4, epochs=1, verbose=1)
+    model.fit_generator(Batches(), epochs=1, validation_data=Batches(), verbose=1)
+    assert 'Train on' not in capsys.readouterr().out
+
+
+def test_reported_scalars_are_numpy_floats():
+    """evaluate / train_on_batch values are floats with numpy's `.shape == ()`
+    (Keras 2.2 code checks `model.evaluate(...).shape`)."""
+    model = _model(())
+    loss = model.evaluate(X, Y, verbose=0)
+    assert isinstance(loss, float) and loss.shape == () and loss > 0
+    loss, acc = _model().train_on_batch(X, Y)
+    assert isinstance(acc, float) and acc.shape == ()

@@ -189,3 +189,26 @@ def test_keras1_model_trains():
     model.compile('sgd', 'mse')
     history = model.fit(np.random.rand(16, 3), np.random.rand(16, 1), nb_epoch=2, verbose=0)
     assert len(history.history['loss']) == 2
+
+
+def test_model_generator_methods_take_keras1_arguments():
+    """fit/evaluate/predict_generator convert Keras 1 names (nb_epoch, samples_per_epoch, nb_val_samples,
+    val_samples, nb_worker, pickle_safe, max_q_size) with a warning, as Keras 2.2's did."""
+    from minikeras.layers import Dense, Input
+    from minikeras.models import Model
+
+    def batches():
+        while True:
+            yield np.ones((2, 2)), np.zeros((2, 1))
+
+    inputs = Input((2,))
+    model = Model(inputs, Dense(1)(inputs))
+    model.compile('sgd', 'mse')
+    with pytest.warns(UserWarning, match='Keras 2 API'):
+        history = model.fit_generator(batches(), samples_per_epoch=3, nb_epoch=2, validation_data=batches(),
+                                      nb_val_samples=1, nb_worker=1, max_q_size=3, verbose=0)
+    assert history.params['epochs'] == 2 and history.params['steps'] == 3
+    with pytest.warns(UserWarning, match='Keras 2 API'):
+        assert model.predict_generator((x for x, _ in batches()), val_samples=2, pickle_safe=False).shape == (4, 1)
+    with pytest.warns(UserWarning, match='Keras 2 API'):
+        model.evaluate_generator(batches(), val_samples=2)

@@ -170,8 +170,16 @@ def _sparse_target(target, output):
     if np.dtype(target.dtype).kind == 'f':
         target = ew.Cast(dtype='int64')(ew.Round()(target))
     expected = len(output.shape) - 1
-    if len(target.shape) == expected + 1 and target.shape[-1] in (1, None):
-        target = shape_ops.Squeeze(axis=len(target.shape) - 1)(target)
+    if len(target.shape) == expected + 1:
+        if target.shape[-1] == 1:
+            target = shape_ops.Squeeze(axis=len(target.shape) - 1)(target)
+        else:
+            # The unit axis may be anywhere (channels_first: (batch, 1, h, w)); as in
+            # Keras, the labels are read in row-major order as the output's shape
+            # without its class axis.
+            run_shape = shape_ops.Shape()(output)
+            target = reshape(target, [d if d is not None else run_shape[i]
+                                      for i, d in enumerate(output.shape[:-1])])
     if len(target.shape) != expected:
         raise ValueError('sparse_categorical_crossentropy: targets of shape %s do not fit outputs of shape %s'
                          % (shape_str(target.shape), shape_str(output.shape)))
