@@ -36,6 +36,7 @@ from .. import backend as K
 from .. import constraints
 from .. import initializers
 from .. import regularizers
+from ..engine import input_checks
 from ..engine.base_layer import InputSpec, Layer
 from .recurrent import RNN
 from .recurrent_cells import _init_array
@@ -69,14 +70,12 @@ class _CuDNNRNN(RNN):
                  bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
                  recurrent_constraint=None, bias_constraint=None, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, **kwargs):
-        name = type(self).__name__
-        if units is None or isinstance(units, bool) or int(units) != units or int(units) <= 0:
-            raise ValueError('%s: `units` must be a positive integer, got %r' % (name, units))
         for arg in ('unroll', 'time_major'):
             if kwargs.pop(arg, False):
-                raise ValueError('%s: `%s=True` is not supported (cuDNN layers have no such option)' % (name, arg))
+                raise ValueError('%s: `%s=True` is not supported (cuDNN layers have no such option)'
+                                 % (type(self).__name__, arg))
         Layer.__init__(self, **kwargs)
-        self.units = int(units)
+        self.units = input_checks.check_units(self, 'units', units)
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
