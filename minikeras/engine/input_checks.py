@@ -13,12 +13,17 @@ lines (`check_fit_arguments`, `check_loop_arguments`,
 Every failure is a `TypeError` (wrong type) or a `ValueError` (wrong value).
 """
 import numbers
+import warnings
 
 import numpy as np
 
 __all__ = ['check_int', 'check_float', 'check_callbacks', 'check_fit_arguments', 'check_loop_arguments',
            'check_generator_arguments', 'check_arrays', 'check_model_data', 'check_units', 'check_rate', 'check_fraction',
            'check_positive_float']
+
+
+# numpy < 1.24 only warns (and makes an object array) where newer numpy raises ValueError for ragged rows.
+_RaggedArrayWarning = getattr(np, 'exceptions', np).VisibleDeprecationWarning
 
 
 def _where(where):
@@ -203,8 +208,10 @@ def check_arrays(where, check_finite=True, **arrays):
             if not isinstance(value, (np.ndarray, list, tuple, numbers.Number)):
                 continue
             try:
-                array = np.asarray(value)
-            except ValueError:
+                with warnings.catch_warnings():
+                    warnings.simplefilter('error', _RaggedArrayWarning)
+                    array = np.asarray(value)
+            except (ValueError, _RaggedArrayWarning):
                 raise ValueError('%s`%s` is not a rectangular array of numbers (rows of different lengths?).'
                                  % (_where(where), name))
             kind = array.dtype.kind

@@ -22,7 +22,7 @@ before its data is read. Every problem with a file is an
 `InvalidFileError` naming the file. `Lambda` layers stored as bytecode are
 refused unless `safe_mode=False`.
 
-Writing builds the whole file in memory (HDF5's core driver) and then
+Writing builds the whole file in memory (an `io.BytesIO`) and then
 writes it with plain file I/O to a temporary file, `fsync`s it and renames
 it over the target, so a full disk is an `OSError` naming the target, a
 killed save never leaves a half-written target, and the next save removes
@@ -31,6 +31,7 @@ Fletcher-32 checksum and the root carries `minikeras_checksum` over the
 rest (attributes, names, scalars); Keras and h5py read such files as usual.
 """
 import contextlib
+import io
 import json
 import os
 import warnings
@@ -164,8 +165,6 @@ def _bad_file_errors(source):
         raise InvalidFileError(message) from e
 
 
-_memory_files = [0]
-
 
 @contextlib.contextmanager
 def _open_for_writing(filepath, overwrite):
@@ -192,16 +191,16 @@ def _open_for_writing(filepath, overwrite):
             if not ask_to_proceed_with_overwrite(filepath):
                 yield None
                 return
-    _memory_files[0] += 1
-    f = h5py.File('minikeras-in-memory-%d-%d.h5' % (os.getpid(), _memory_files[0]), 'w', driver='core',
-                  backing_store=False, libver=_LIBVER)
+    # The image is taken after closing: with HDF5 < 2.0 (h5py < 3.16) an image of a still-open file
+    # (`get_file_image`) carries a stale superblock checksum and cannot be opened again.
+    buffer = io.BytesIO()
+    f = h5py.File(buffer, 'w', libver=_LIBVER)
     try:
         yield f
         f.attrs[CHECKSUM_ATTRIBUTE] = np.bytes_(hdf5_digest(f, exclude=(CHECKSUM_ATTRIBUTE,)).encode('ascii'))
-        f.flush()
-        image = f.id.get_file_image()
     finally:
         f.close()
+    image = buffer.getvalue()
     if is_file_object:
         filepath.write(image)
         if hasattr(filepath, 'flush'):

@@ -4,7 +4,7 @@ Usage::
 
     python tests/compat/run_keras224.py [--mirror GIT_DIR] [--only SUBSTR ...] [--timeout S] [--json OUT]
     python tests/compat/run_keras224.py --examples [--only NAME ...]
-    ... [--datasets auto|full|small|none] [--keras-home DIR]
+    ... [--datasets auto|full|small|none] [--keras-home DIR] [--python PATH]
 
 The Keras sources come from a local git mirror of keras-team/keras (default:
 $KERAS_MIRROR, else /work/.mirror/keras-team+keras/repo), read at tag 2.2.4
@@ -20,6 +20,13 @@ filled by make_dataset_cache.py with synthetic files in Keras' formats:
 full-size for the tests (what integration_tests/test_datasets.py checks),
 `--small` for the examples (fast); `--datasets` overrides that choice, and
 files already in `--keras-home` are kept, so a second run reuses them.
+
+`--python PATH` runs the test files / examples with another interpreter
+(default: the one running this script), e.g. a venv with the optional
+packages and the older numpy / pytest Keras 2.2.4's CI used, so that failures
+caused only by a newer environment can be told apart. That interpreter needs
+pytest and minikeras' runtime dependencies; this repository is put on its
+PYTHONPATH as for the default one.
 """
 import argparse
 import json
@@ -79,10 +86,10 @@ def _env(extra_env=None):
     return env
 
 
-def run_test_file(root, rel, timeout, extra_env=None):
+def run_test_file(root, rel, timeout, extra_env=None, python=sys.executable):
     """Runs one test file; returns a dict of counts (and 'timeout' when it ran out)."""
     xml_path = os.path.join(root, 'junit-%s.xml' % rel.replace('/', '_'))
-    cmd = [sys.executable, '-m', 'pytest', rel, '-q', '-p', 'keras_alias', '-p', 'no:cacheprovider',
+    cmd = [python, '-m', 'pytest', rel, '-q', '-p', 'keras_alias', '-p', 'no:cacheprovider',
            '-o', 'addopts=', '--rootdir', root, '-c', os.devnull, '--junitxml', xml_path]
     try:
         proc = subprocess.run(cmd, cwd=root, env=_env(extra_env), timeout=timeout,
@@ -122,12 +129,12 @@ def _count_test_functions(path):
                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith('test'))
 
 
-def run_example(root, name, timeout, extra_env=None):
+def run_example(root, name, timeout, extra_env=None, python=sys.executable):
     """Runs one example script; returns ok / timeout, whether training began, and the output tail."""
     path = os.path.join(root, 'examples', name)
     env = dict(extra_env or {}, PYTHONUNBUFFERED='1')  # keep the output of a run stopped by the time limit
     try:
-        proc = subprocess.run([sys.executable, '-c', 'import keras_alias, runpy, sys; sys.argv=[%r]; '
+        proc = subprocess.run([python, '-c', 'import keras_alias, runpy, sys; sys.argv=[%r]; '
                                'runpy.run_path(%r, run_name="__main__")' % (path, path)],
                               cwd=os.path.join(root, 'examples'), env=_env(env), timeout=timeout,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -154,6 +161,8 @@ def main(argv=None):
                         help='synthetic dataset cache: full-size, small, or none (auto: small for examples, '
                              'full when test_datasets.py runs, else none)')
     parser.add_argument('--keras-home', help='KERAS_HOME to use (and fill); default: a scratch folder')
+    parser.add_argument('--python', default=sys.executable,
+                        help='interpreter that runs the test files / examples (default: this one)')
     args = parser.parse_args(argv)
     if not os.path.isdir(args.mirror):
         parser.error('no keras mirror at %s (set --mirror or $KERAS_MIRROR)' % args.mirror)
@@ -175,7 +184,7 @@ def main(argv=None):
         names = sorted(n for n in os.listdir(os.path.join(root, 'examples')) if n.endswith('.py'))
         names = [n for n in names if not args.only or any(s in n for s in args.only)]
         for name in names:
-            result = run_example(root, name, args.timeout, env)
+            result = run_example(root, name, args.timeout, env, args.python)
             results.append(result)
             if result['ok']:
                 status = 'ok'
@@ -193,7 +202,7 @@ def main(argv=None):
         totals = dict(passed=0, failed=0, errors=0, skipped=0)
         print('%-58s %6s %6s %6s %6s' % ('file', 'pass', 'fail', 'error', 'skip'))
         for rel in files:
-            result = run_test_file(root, rel, args.timeout, env)
+            result = run_test_file(root, rel, args.timeout, env, args.python)
             results.append(result)
             for key in totals:
                 totals[key] += result[key]
