@@ -22,7 +22,6 @@ adds), never over samples.
 """
 import itertools
 
-from .threads import get_num_threads
 from .xp import xp
 
 
@@ -164,21 +163,16 @@ def col2im(cols, spatial, ksize, strides, dilation, padding, out=None):
 
 
 # Convolution -----------------------------------------------------------------------------
-#: Target size of one block's im2col buffer with one thread: small enough to stay
-#: in cache between the copy and the GEMM that reads it (measured ~1.7x faster
-#: than whole-batch im2col on the benchmark CNN), large enough for efficient GEMMs.
+#: Target size of one block's im2col buffer: small enough to stay in cache between
+#: the copy and the GEMM that reads it (measured ~1.7x faster than whole-batch
+#: im2col on the benchmark CNN with one thread; with two threads on an idle
+#: machine 3 MiB blocks also beat 16 MiB ones on the CNN and tie on ConvLSTM2D).
 BLOCK_BYTES = 3 << 20
-#: The same with several BLAS threads: each GEMM is split between them, and 3 MiB
-#: blocks then cost 2.5-5x more (CPU and wall time, benchmark CNN and ConvLSTM2D
-#: shapes at 2 threads) in thread synchronisation than 16 MiB ones.
-THREADED_BLOCK_BYTES = 16 << 20
 
 
 def batch_blocks(batch, per_sample_bytes):
-    """Slices splitting the batch into blocks whose im2col buffers are ~BLOCK_BYTES
-    (THREADED_BLOCK_BYTES when the kernels use several threads)."""
-    target = BLOCK_BYTES if (get_num_threads() or 1) == 1 else THREADED_BLOCK_BYTES
-    step = max(1, int(target // max(per_sample_bytes, 1)))
+    """Slices splitting the batch into blocks whose im2col buffers are ~BLOCK_BYTES."""
+    step = max(1, int(BLOCK_BYTES // max(per_sample_bytes, 1)))
     return [slice(i, min(i + step, batch)) for i in range(0, batch, step)]
 
 
