@@ -60,7 +60,8 @@ class _CuDNNRNN(RNN):
         kernel_regularizer, recurrent_regularizer, bias_regularizer,
             activity_regularizer: regularizers.
         kernel_constraint, recurrent_constraint, bias_constraint: constraints.
-        return_sequences, return_state, go_backwards, stateful: as `RNN`.
+        return_sequences, return_state, stateful, go_backwards: as `RNN` (the
+            positional order of Keras 2.2.4's CuDNN layers, `go_backwards` last).
     """
     _n_gates = 1
     _state_count = 1
@@ -69,7 +70,7 @@ class _CuDNNRNN(RNN):
                  bias_initializer='zeros', kernel_regularizer=None, recurrent_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
                  recurrent_constraint=None, bias_constraint=None, return_sequences=False, return_state=False,
-                 go_backwards=False, stateful=False, **kwargs):
+                 stateful=False, go_backwards=False, **kwargs):
         for arg in ('unroll', 'time_major'):
             if kwargs.pop(arg, False):
                 raise ValueError('%s: `%s=True` is not supported (cuDNN layers have no such option)'
@@ -236,19 +237,6 @@ class CuDNNGRU(_CuDNNRNN):
     """
     _n_gates = 3
     _state_count = 1
-
-    def __init__(self, units, kernel_initializer='glorot_uniform', recurrent_initializer='orthogonal',
-                 bias_initializer='zeros', kernel_regularizer=None, recurrent_regularizer=None,
-                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                 recurrent_constraint=None, bias_constraint=None, return_sequences=False, return_state=False,
-                 stateful=False, **kwargs):
-        _CuDNNRNN.__init__(self, units, kernel_initializer=kernel_initializer,
-                           recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
-                           kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-                           bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                           kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
-                           bias_constraint=bias_constraint, return_sequences=return_sequences,
-                           return_state=return_state, stateful=stateful, **kwargs)
 
     def _step(self, recurrent_kernel, recurrent_bias):
         def step(projected, states):
