@@ -20,7 +20,46 @@ from ..utils import conv_utils
 from ..utils.generic_utils import to_list
 
 
-class MaxoutDense(Layer):
+class _Keras1Dense(Layer):
+    """What `MaxoutDense` and `Highway` share: the Keras 1 weight options
+    (`init`, `W_*` / `b_*` regularizers and constraints, `bias`, `input_dim`,
+    initial `weights`), a 2-D input, and their config entries."""
+
+    def __init__(self, init, weights, W_regularizer, b_regularizer, activity_regularizer, W_constraint,
+                 b_constraint, bias, input_dim, **kwargs):
+        if input_dim:
+            kwargs['input_shape'] = (input_dim,)
+        super(_Keras1Dense, self).__init__(**kwargs)
+        self.init = initializers.get(init)
+        self.W_regularizer = regularizers.get(W_regularizer)
+        self.b_regularizer = regularizers.get(b_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.W_constraint = constraints.get(W_constraint)
+        self.b_constraint = constraints.get(b_constraint)
+        self.bias = bias
+        self.input_dim = input_dim
+        self.initial_weights = weights
+        self.input_spec = InputSpec(ndim=2)
+
+    def _set_initial_weights(self):
+        if self.initial_weights is not None:
+            self.set_weights(self.initial_weights)
+            del self.initial_weights
+        self.built = True
+
+    def get_config(self):
+        config = {'init': initializers.serialize(self.init),
+                  'W_regularizer': regularizers.serialize(self.W_regularizer),
+                  'b_regularizer': regularizers.serialize(self.b_regularizer),
+                  'activity_regularizer': regularizers.serialize(self.activity_regularizer),
+                  'W_constraint': constraints.serialize(self.W_constraint),
+                  'b_constraint': constraints.serialize(self.b_constraint), 'bias': self.bias,
+                  'input_dim': self.input_dim}
+        base = super(_Keras1Dense, self).get_config()
+        return dict(list(base.items()) + list(config.items()))
+
+
+class MaxoutDense(_Keras1Dense):
     """The element-wise maximum of `nb_feature` affine maps (a learned piecewise-linear unit).
 
     Args:
@@ -40,21 +79,10 @@ class MaxoutDense(Layer):
                  b_regularizer=None, activity_regularizer=None, W_constraint=None, b_constraint=None,
                  bias=True, input_dim=None, **kwargs):
         warnings.warn('The `MaxoutDense` layer is deprecated (Keras 1); it is kept so old models load.')
-        if input_dim:
-            kwargs['input_shape'] = (input_dim,)
-        super(MaxoutDense, self).__init__(**kwargs)
+        super(MaxoutDense, self).__init__(init, weights, W_regularizer, b_regularizer, activity_regularizer,
+                                          W_constraint, b_constraint, bias, input_dim, **kwargs)
         self.output_dim = output_dim
         self.nb_feature = nb_feature
-        self.init = initializers.get(init)
-        self.W_regularizer = regularizers.get(W_regularizer)
-        self.b_regularizer = regularizers.get(b_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.W_constraint = constraints.get(W_constraint)
-        self.b_constraint = constraints.get(b_constraint)
-        self.bias = bias
-        self.input_dim = input_dim
-        self.initial_weights = weights
-        self.input_spec = InputSpec(ndim=2)
 
     def build(self, input_shape):
         input_dim = input_shape[1]
@@ -66,10 +94,7 @@ class MaxoutDense(Layer):
         if self.bias:
             self.b = self.add_weight(name='b', shape=(self.nb_feature, self.output_dim), initializer='zeros',
                                      regularizer=self.b_regularizer, constraint=self.b_constraint)
-        if self.initial_weights is not None:
-            self.set_weights(self.initial_weights)
-            del self.initial_weights
-        self.built = True
+        self._set_initial_weights()
 
     def call(self, inputs):
         output = K.dot(inputs, self.W)  # (batch, nb_feature, output_dim)
@@ -81,18 +106,12 @@ class MaxoutDense(Layer):
         return (input_shape[0], self.output_dim)
 
     def get_config(self):
-        config = {'output_dim': self.output_dim, 'init': initializers.serialize(self.init),
-                  'nb_feature': self.nb_feature, 'W_regularizer': regularizers.serialize(self.W_regularizer),
-                  'b_regularizer': regularizers.serialize(self.b_regularizer),
-                  'activity_regularizer': regularizers.serialize(self.activity_regularizer),
-                  'W_constraint': constraints.serialize(self.W_constraint),
-                  'b_constraint': constraints.serialize(self.b_constraint), 'bias': self.bias,
-                  'input_dim': self.input_dim}
-        base = super(MaxoutDense, self).get_config()
-        return dict(list(base.items()) + list(config.items()))
+        config = super(MaxoutDense, self).get_config()
+        config.update({'output_dim': self.output_dim, 'nb_feature': self.nb_feature})
+        return config
 
 
-class Highway(Layer):
+class Highway(_Keras1Dense):
     """A highway layer: `t * activation(x W + b) + (1 - t) * x`, with the gate `t = sigmoid(x W_carry + b_carry)`.
 
     Args:
@@ -113,20 +132,9 @@ class Highway(Layer):
         warnings.warn('The `Highway` layer is deprecated (Keras 1); it is kept so old models load.')
         if kwargs.pop('transform_bias', None) is not None:
             warnings.warn('Highway: the `transform_bias` argument was removed; it is ignored.')
-        if input_dim:
-            kwargs['input_shape'] = (input_dim,)
-        super(Highway, self).__init__(**kwargs)
-        self.init = initializers.get(init)
+        super(Highway, self).__init__(init, weights, W_regularizer, b_regularizer, activity_regularizer,
+                                      W_constraint, b_constraint, bias, input_dim, **kwargs)
         self.activation = activations.get(activation)
-        self.W_regularizer = regularizers.get(W_regularizer)
-        self.b_regularizer = regularizers.get(b_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.W_constraint = constraints.get(W_constraint)
-        self.b_constraint = constraints.get(b_constraint)
-        self.bias = bias
-        self.input_dim = input_dim
-        self.initial_weights = weights
-        self.input_spec = InputSpec(ndim=2)
 
     def build(self, input_shape):
         input_dim = input_shape[1]
@@ -139,10 +147,7 @@ class Highway(Layer):
             self.b = self.add_weight(name='b', shape=(input_dim,), initializer='zeros',
                                      regularizer=self.b_regularizer, constraint=self.b_constraint)
             self.b_carry = self.add_weight(name='b_carry', shape=(input_dim,), initializer='ones')
-        if self.initial_weights is not None:
-            self.set_weights(self.initial_weights)
-            del self.initial_weights
-        self.built = True
+        self._set_initial_weights()
 
     def call(self, inputs):
         gate = K.dot(inputs, self.W_carry)
@@ -154,16 +159,9 @@ class Highway(Layer):
         return self.activation(transformed) * gate + (1 - gate) * inputs
 
     def get_config(self):
-        config = {'init': initializers.serialize(self.init),
-                  'activation': activations.serialize(self.activation),
-                  'W_regularizer': regularizers.serialize(self.W_regularizer),
-                  'b_regularizer': regularizers.serialize(self.b_regularizer),
-                  'activity_regularizer': regularizers.serialize(self.activity_regularizer),
-                  'W_constraint': constraints.serialize(self.W_constraint),
-                  'b_constraint': constraints.serialize(self.b_constraint), 'bias': self.bias,
-                  'input_dim': self.input_dim}
-        base = super(Highway, self).get_config()
-        return dict(list(base.items()) + list(config.items()))
+        config = super(Highway, self).get_config()
+        config['activation'] = activations.serialize(self.activation)
+        return config
 
 
 def _atrous(conv_name, args, kwargs):
