@@ -72,3 +72,42 @@ def test_a_blas_thread_variable_set_by_the_user_is_kept():
     out = subprocess.run([sys.executable, '-c', code], env=env, stdout=subprocess.PIPE, universal_newlines=True)
     count, blas = out.stdout.split()
     assert count == '1' and blas in ('1', 'None')
+
+
+def test_parallel_for_runs_every_piece_once_across_threads():
+    seen, names = [], set()
+    import threading
+
+    def work(i):
+        seen.append(i)
+        names.add(threading.current_thread().name)
+    threads.parallel_for(10, work, threads=2)
+    assert sorted(seen) == list(range(10))
+    assert len(names) == 2  # the caller and one pool thread
+
+
+def test_parallel_for_with_one_thread_runs_inline_in_order():
+    seen = []
+    threads.parallel_for(5, seen.append, threads=1)
+    assert seen == [0, 1, 2, 3, 4]
+
+
+def test_parallel_for_nested_call_runs_inline():
+    inner = []
+
+    def outer(i):
+        threads.parallel_for(3, lambda j: inner.append((i, j)), threads=2)
+    threads.parallel_for(2, outer, threads=2)
+    assert sorted(inner) == [(i, j) for i in range(2) for j in range(3)]
+
+
+def test_parallel_for_raises_a_piece_error_after_every_share_stopped():
+    seen = []
+
+    def work(i):
+        seen.append(i)
+        if i == 3:
+            raise ArithmeticError('piece 3')
+    with pytest.raises(ArithmeticError, match='piece 3'):
+        threads.parallel_for(6, work, threads=2)
+    assert sorted(seen) == [0, 1, 2, 3]  # the first share ran to its end; the second stopped at the error

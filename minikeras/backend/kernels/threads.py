@@ -15,10 +15,17 @@ when several processes share the machine (tests, MPI ranks).
 The BLAS pool is reached through `threadpoolctl` when it is installed, and
 otherwise, on Linux, by calling OpenBLAS's `*_set_num_threads` entry point in
 the library numpy has loaded (found in `/proc/self/maps`).
+
+`parallel_for(count, work)` spreads independent pieces of numpy work over the
+same number of threads (a persistent pool plus the calling thread): numpy
+releases the GIL inside its loops, so chunks of one large elementwise or copy
+operation run on all cores. Callers keep pieces large (tens of microseconds
+each) and call it only for large operations; with one thread it is a plain loop.
 """
 import ctypes
 import math
 import os
+import threading
 
 _ENV = 'MINIKERAS_NUM_THREADS'
 #: the thread-count variables of the BLAS / OpenMP libraries, which a user may have set already
@@ -28,6 +35,8 @@ _OPENBLAS_SETTERS = ('openblas_set_num_threads', 'openblas_set_num_threads64_',
 _OPENBLAS_GETTERS = ('openblas_get_num_threads', 'openblas_get_num_threads64_',
                      'scipy_openblas_get_num_threads', 'scipy_openblas_get_num_threads64_')
 _state = {'num_threads': None}
+_pool = {'executor': None, 'size': 0, 'pid': None}
+_inside_pool = threading.local()
 
 
 def _cgroup_cpu_limit(root='/sys/fs/cgroup'):
@@ -160,3 +169,62 @@ def configure_from_environment():
             _state['num_threads'] = n
             return
     set_num_threads(available_cores())
+
+
+def _executor(workers):
+    """The persistent pool of `workers` threads (made again after a fork or a size change)."""
+    from concurrent.futures import ThreadPoolExecutor
+    if _pool['executor'] is None or _pool['size'] != workers or _pool['pid'] != os.getpid():
+        if _pool['executor'] is not None and _pool['pid'] == os.getpid():
+            _pool['executor'].shutdown(wait=False)
+        _pool.update(executor=ThreadPoolExecutor(workers, thread_name_prefix='minikeras-kernel'),
+                     size=workers, pid=os.getpid())
+    return _pool['executor']
+
+
+def _run_share(work, indices):
+    _inside_pool.active = True
+    try:
+        for i in indices:
+            work(i)
+    finally:
+        _inside_pool.active = False
+
+
+def parallel_for(count, work, threads=None):
+    """Calls `work(i)` for every i in `range(count)`, spread over the kernel threads.
+
+    The indices are split into one contiguous share per thread; the calling
+    thread runs the first share itself. Calls made from inside a share run
+    inline (no nested parallelism), and so does everything when one thread is
+    configured or `count` is 1.
+
+    Args:
+        count: number of independent pieces.
+        work: a function of the piece index; pieces must not write to the same
+            memory. Its return value is ignored.
+        threads: at most this many threads (default: `get_num_threads()`).
+
+    Raises:
+        The first exception a piece raised, after every share has finished.
+    """
+    n = min(count, threads or get_num_threads() or 1)
+    if n <= 1 or getattr(_inside_pool, 'active', False):
+        for i in range(count):
+            work(i)
+        return
+    bounds = [count * k // n for k in range(n + 1)]
+    shares = [range(bounds[k], bounds[k + 1]) for k in range(n)]
+    futures = [_executor(n - 1).submit(_run_share, work, share) for share in shares[1:]]
+    error = None
+    try:
+        _run_share(work, shares[0])
+    except BaseException as e:  # wait for the other shares before raising: they may use the same buffers
+        error = e
+    for future in futures:
+        try:
+            future.result()
+        except BaseException as e:
+            error = error or e
+    if error is not None:
+        raise error
