@@ -16,6 +16,7 @@ import numpy as np
 
 from .gradients import toposort
 from .op import NOT_CONSTANT
+from .segments import Segment, plan_segments, sink_elementwise
 from .tensor import Constant, Placeholder, Tensor, Variable, shape_str
 
 
@@ -145,6 +146,7 @@ class Program(object):
                 needed.update(in_slots)
                 kept.append((apply, in_slots, out_slots))
         kept.reverse()
+        kept = sink_elementwise(kept)
         self.var_slots = [(s, v) for s, v in self.var_slots if s in needed]
 
         last_read = {}
@@ -161,16 +163,37 @@ class Program(object):
         updated = set(var_slot_of[id(var)] for var, _ in update_pairs if id(var) in var_slot_of)
         donors, group_of = _plan_buffer_reuse(kept, kinds, last_read, keep_alive, updated)
         self.update_copies = _updates_needing_copies(self.update_slots, kinds, group_of, var_slot_of)
-        self.steps = []
+        steps = []
         for (apply, in_slots, out_slots), free, donor in zip(kept, frees, donors):
             out = out_slots[0] if apply.op.n_outputs == 1 else tuple(out_slots)
             forward = apply.op.forward if donor is None else _inplace_forward(apply.op, donor)
             forward_for = getattr(apply.op, 'forward_for', None)
             if forward_for is not None:
                 forward = forward_for([s in needed for s in out_slots])
-            self.steps.append((forward, tuple(in_slots), out, tuple(free), apply))
+            steps.append((forward, tuple(in_slots), out, tuple(free), apply))
+        # Runs of elementwise steps run block by block on all kernel threads (graph/segments.py);
+        # a segment is one step whose in_slots are None.
+        views = set(s for apply, _, out_slots in kept
+                    if not (apply.op.fresh_output or apply.op.ufunc is not None or apply.op.same_layout)
+                    for s in out_slots)
+        for members in reversed(plan_segments(kept, donors, group_of, views.__contains__)):
+            segment = Segment([(steps[i][0], steps[i][1], steps[i][2], steps[i][4], donors[i]) for i in members],
+                              [s for i in members for s in steps[i][3]], _execution_error)
+            steps[members[0]:members[-1] + 1] = [(segment.run, None, None, segment.free, None)]
+        self.steps = steps
         # Outputs that alias stored state are copied so callers cannot mutate it.
         self.copy_outputs = [kinds[s] in ('const', 'var', 'input') for s in self.output_slots]
+
+    @property
+    def applies(self):
+        """The op applications the program runs, in order (segments expanded)."""
+        result = []
+        for forward, in_slots, _, _, apply in self.steps:
+            if in_slots is None:
+                result.extend(member[3] for member in forward.__self__.members)
+            else:
+                result.append(apply)
+        return result
 
     @staticmethod
     def _run_op(apply, op, values):
@@ -187,6 +210,9 @@ class Program(object):
         for s, v in zip(self.input_slots, values):
             env[s] = v
         for forward, in_slots, out, free, apply in self.steps:
+            if in_slots is None:
+                forward(env)
+                continue
             args = [env[s] for s in in_slots]
             try:
                 result = forward(*args)
@@ -250,16 +276,20 @@ def _plan_buffer_reuse(steps, kinds, last_read, targets, updated_vars):
     for apply, in_slots, out_slots in steps:
         op = apply.op
         if not (op.fresh_output or op.ufunc is not None):
+            aliased = in_slots if op.aliased_inputs is None else [in_slots[k] for k in op.aliased_inputs]
             for o in out_slots:
-                for i in in_slots:
+                for i in aliased:
                     union(o, i)
     donors = []
     for step, (apply, in_slots, out_slots) in enumerate(steps):
         donor = None
         if apply.op.forward_inplace is not None and len(out_slots) == 1:
+            out_shape = apply.outputs[0].shape
             for position, s in enumerate(in_slots):
                 root = find(s)
                 if pinned[root] or group_last.get(root, -1) != step:
+                    continue
+                if not _may_hold(apply.inputs[position].shape, out_shape):
                     continue
                 if any(find(other) == root and other != s for other in in_slots):
                     continue
@@ -268,6 +298,15 @@ def _plan_buffer_reuse(steps, kinds, last_read, targets, updated_vars):
                 break
         donors.append(donor)
     return donors, find
+
+
+def _may_hold(donor_shape, out_shape):
+    """False when static shapes show that a donor buffer cannot hold the output."""
+    if donor_shape is None or out_shape is None:
+        return True
+    if len(donor_shape) != len(out_shape):
+        return False
+    return all(a is None or b is None or a == b for a, b in zip(donor_shape, out_shape))
 
 
 def _updates_needing_copies(update_slots, kinds, group_of, var_slot_of):

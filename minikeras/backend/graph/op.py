@@ -50,9 +50,20 @@ class Op(object):
     #: True: forward always returns newly allocated arrays (never a view or an
     #: input itself), so the compiler may reuse dead buffers around it
     fresh_output = False
+    #: positions of the inputs whose memory a non-fresh output may share (None:
+    #: any); inputs read only for their shape are left out, so the compiler
+    #: does not tie their buffers to the output's
+    aliased_inputs = None
+    #: True: a non-fresh output is either fresh or an aliased input itself,
+    #: never a view with another shape or memory layout (identity-like ops)
+    same_layout = False
     #: optional `forward_inplace(donor_index, *arrays)`: compute into input
     #: `donor_index` (a buffer nothing reads afterwards) or return None
     forward_inplace = None
+    #: optional `forward_out(out, *arrays)` of elementwise ops: write the result
+    #: into `out` (the output's shape and dtype; it may be one of the arrays);
+    #: lets the compiler split runs of such ops over threads (graph/segments.py)
+    forward_out = None
     #: True on abstract base classes, which are not registered as ops
     abstract = False
 

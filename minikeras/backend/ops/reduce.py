@@ -53,6 +53,8 @@ class ExpandReduced(Op):
     """Broadcasts a reduced gradient `g` back to the shape of `x` (divided by the
     number of reduced elements when `mean`). Its own gradient is the reduction."""
 
+    aliased_inputs = (0,)  # the second input gives only the shape
+
     def infer(self, g, x):
         return x.shape, g.dtype
 

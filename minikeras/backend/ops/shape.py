@@ -508,6 +508,9 @@ class Shape(Op):
 class Unbroadcast(Op):
     """Sums `g` over the axes along which `x` was broadcast, giving x's shape."""
 
+    aliased_inputs = (0,)  # the second input gives only the shape
+    same_layout = True  # `g` itself when no axis is summed, else a new array
+
     def infer(self, g, x):
         return x.shape, g.dtype
 
@@ -527,6 +530,8 @@ class Unbroadcast(Op):
 class BroadcastLike(Op):
     """Broadcasts `x` to the run-time shape of `like`."""
     broadcasts = True
+
+    aliased_inputs = (0,)  # the second input gives only the shape
 
     def infer(self, x, like):
         return broadcast_shapes(self.name, x.shape, like.shape), x.dtype
