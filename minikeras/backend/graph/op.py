@@ -57,6 +57,8 @@ class Op(object):
     #: True: a non-fresh output is either fresh or an aliased input itself,
     #: never a view with another shape or memory layout (identity-like ops)
     same_layout = False
+    #: True: every output value is >= 0 or NaN (lets `K.sqrt` skip its clip)
+    nonnegative = False
     #: optional `forward_inplace(donor_index, *arrays)`: compute into input
     #: `donor_index` (a buffer nothing reads afterwards) or return None
     forward_inplace = None

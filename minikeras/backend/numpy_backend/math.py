@@ -218,8 +218,12 @@ def abs(x):
 
 
 def sqrt(x):
-    """Square root of `x` clipped to [0, inf) first, as Keras does."""
-    return ew.Sqrt()(ew.Clip(min_value=0.0, max_value=np.inf)(x))
+    """Square root of `x` clipped to [0, inf) first, as Keras does (the clip is
+    left out when `x` comes from an op whose values are never negative)."""
+    x = _t(x)
+    if x.owner is None or not x.owner.op.nonnegative:
+        x = ew.Clip(min_value=0.0, max_value=np.inf)(x)
+    return ew.Sqrt()(x)
 
 
 def exp(x):

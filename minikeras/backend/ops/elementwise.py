@@ -141,6 +141,7 @@ class Neg(Unary):
 
 
 class Abs(Unary):
+    nonnegative = True
     ufunc = xp.abs
 
     def grad(self, inputs, outputs, gs):
@@ -167,6 +168,7 @@ class Floor(Unary):
 
 
 class Square(Unary):
+    nonnegative = True
     ufunc = xp.square
 
     def grad(self, inputs, outputs, gs):
@@ -174,6 +176,7 @@ class Square(Unary):
 
 
 class Sqrt(Unary):
+    nonnegative = True
     ufunc = xp.sqrt
 
     def grad(self, inputs, outputs, gs):
@@ -181,6 +184,7 @@ class Sqrt(Unary):
 
 
 class Exp(Unary):
+    nonnegative = True
     ufunc = xp.exp
 
     def grad(self, inputs, outputs, gs):
@@ -217,6 +221,7 @@ class Tanh(Unary):
 
 
 class Sigmoid(Unary):
+    nonnegative = True
     fresh_output = True
     def forward(self, x):
         # exp of a non-positive number never overflows
@@ -229,6 +234,7 @@ class Sigmoid(Unary):
 
 
 class Softplus(Unary):
+    nonnegative = True
     fresh_output = True
     def forward(self, x):
         return xp.logaddexp(x.dtype.type(0), x)
@@ -248,6 +254,7 @@ class Softsign(Unary):
 
 
 class Relu(Unary):
+    nonnegative = True
     fresh_output = True
 
     def forward(self, x):
