@@ -18,9 +18,12 @@ Two compile-time passes prepare this (`Program` calls them):
   same rows of it, and no step writes in place to a buffer another step of the
   segment reads whole (a broadcast input).
 
-At run time a segment whose arrays are small, or any segment when one thread is
-configured, runs its steps one by one exactly as before; split runs compute the
-same values, element for element, as the unsplit ones.
+Within a thread's block, a chain of dependent steps over arrays larger than the
+CPU caches runs chunk by chunk (each chunk through every step of the chain),
+which turns a memory-bound sequence of passes into one pass (this also applies
+with one thread). A segment with small arrays runs its steps one by one exactly
+as before; split runs compute the same values, element for element, as the
+unsplit ones.
 
 An op takes part when it defines `forward_out(out, *arrays)`: write the result
 into `out`, which has the output's shape and dtype and may be one of the arrays
@@ -31,6 +34,13 @@ from ..kernels import threads
 #: Segments with fewer output elements than this run on one thread: below it
 #: the hand-off to the other threads costs more than it saves.
 MIN_PARALLEL_ELEMENTS = 1 << 16
+#: A chain of dependent steps whose arrays exceed this many bytes (more than
+#: the CPU caches hold) runs in chunks of about CHUNK_BYTES of arrays, each
+#: chunk through the whole chain while it is in cache, instead of every step
+#: streaming all of its arrays from memory (e.g. Adam's update of a large
+#: embedding matrix). Below it, the extra calls would cost more than they save.
+CHUNK_ABOVE_BYTES = 16 << 20
+CHUNK_BYTES = 2 << 20
 
 
 def _splittable(apply):
@@ -166,12 +176,51 @@ class Segment(object):
         self.free = tuple(free)
         self.size = sum(int(np.prod(m[5])) for m in self.members)
         self.on_error = on_error
-        self._bounds = {}
+        self.chains = self._chains()
+        self._plans = {}
+
+    def _chains(self):
+        """Groups the members into chains (connected through values computed in
+        the segment); returns (member positions, rows, chunk count) per chain."""
+        np = self._np
+        chain_of_slot, parent = {}, list(range(len(self.members)))
+
+        def find(i):
+            while parent[i] != i:
+                i = parent[i]
+            return i
+        for i, (_, in_slots, out, _, _, _, _, _) in enumerate(self.members):
+            for s in in_slots:
+                if s in chain_of_slot:
+                    parent[find(chain_of_slot[s])] = find(i)
+            chain_of_slot[out] = i
+        groups = {}
+        for i in range(len(self.members)):
+            groups.setdefault(find(i), []).append(i)
+        chains = []
+        for positions in sorted(groups.values()):
+            rows = self.members[positions[0]][5][0]
+            produced = set(self.members[i][2] for i in positions)
+            nbytes, seen = 0, set()
+            for i in positions:
+                _, in_slots, out, apply, _, shape, dtype, sliced = self.members[i]
+                nbytes += int(np.prod(shape)) * dtype.itemsize
+                for s, x, sl in zip(in_slots, apply.inputs, sliced):
+                    if sl and s not in produced and s not in seen:
+                        seen.add(s)
+                        nbytes += int(np.prod(x.shape)) * np.dtype(x.dtype).itemsize
+            chunks = -(-nbytes // CHUNK_BYTES) if nbytes > CHUNK_ABOVE_BYTES else 1
+            chains.append((positions, rows, min(chunks, rows)))
+        return chains
 
     def run(self, env):
         """Computes the members' outputs into `env` (a program's slot list)."""
         n = threads.get_num_threads() or 1
-        if n < 2 or self.size < MIN_PARALLEL_ELEMENTS or not self._run_split(env, n):
+        if self.size < MIN_PARALLEL_ELEMENTS or n < 2:
+            n = 1
+            if all(chunks == 1 for _, _, chunks in self.chains) or not self._run_split(env, 1):
+                self._run_one_by_one(env)
+        elif not self._run_split(env, n):
             self._run_one_by_one(env)
         for s in self.free:
             env[s] = None
@@ -203,24 +252,34 @@ class Segment(object):
             if out is None:
                 out = self._np.empty(shape, dtype)
             env[out_slot] = out
-            work.append((apply, out, args, sliced, self._row_bounds(shape[0], n)))
+            work.append((apply, out, args, sliced))
+        plan = self._plan(n)
 
         def block(k):
-            for apply, out, args, sliced, bounds in work:
-                lo, hi = bounds[k]
-                if lo == hi:
-                    continue
-                parts = [a[lo:hi] if sl else a for a, sl in zip(args, sliced)]
-                try:
-                    apply.op.forward_out(out[lo:hi], *parts)
-                except Exception as e:
-                    raise self.on_error(apply, args, e)
+            for (positions, _, _), chunks in zip(self.chains, plan):
+                for lo, hi in chunks[k]:
+                    for i in positions:
+                        apply, out, args, sliced = work[i]
+                        parts = [a[lo:hi] if sl else a for a, sl in zip(args, sliced)]
+                        try:
+                            apply.op.forward_out(out[lo:hi], *parts)
+                        except Exception as e:
+                            raise self.on_error(apply, args, e)
         threads.parallel_for(n, block, threads=n)
         return True
 
-    def _row_bounds(self, rows, n):
-        key = (rows, n)
-        bounds = self._bounds.get(key)
-        if bounds is None:
-            bounds = self._bounds[key] = [(rows * k // n, rows * (k + 1) // n) for k in range(n)]
-        return bounds
+    def _plan(self, n):
+        """Per chain, per thread: the (first, end) row ranges it computes, in order."""
+        plan = self._plans.get(n)
+        if plan is None:
+            plan = []
+            for _, rows, chunks in self.chains:
+                per_thread = []
+                for k in range(n):
+                    lo, hi = rows * k // n, rows * (k + 1) // n
+                    count = max(1, -(-chunks * (hi - lo) // rows)) if hi > lo else 0
+                    per_thread.append([(lo + (hi - lo) * j // count, lo + (hi - lo) * (j + 1) // count)
+                                       for j in range(count)])
+                plan.append(per_thread)
+            self._plans[n] = plan
+        return plan
