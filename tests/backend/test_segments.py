@@ -71,7 +71,7 @@ def test_optimizer_updates_form_one_split_segment():
     # Adam's chains of all four weights end the program as one run (the bias chains are cut off
     # only where a (300,) value is read whole by a (260, 300) step, which never happens here).
     assert sizes and sizes[-1] >= 4 * 12
-    assert found[-1].size >= 260 * 300 * 12
+    assert sum(len(positions) for positions, _ in found[-1].chains) == len(found[-1].members)
 
 
 def test_sink_elementwise_keeps_a_valid_order():
@@ -191,10 +191,38 @@ def test_big_chains_are_cut_into_chunks_that_fit_the_caches(monkeypatch):
     f = K.function([g], [], updates=[(w, w * 0.5 + K.square(g) * 2.0)])
     program = f._program(0)
     segment = next(step[0].__self__ for step in program.steps if step[1] is None)
-    (positions, rows, chunks), = segment.chains
-    assert rows == 1024 and chunks >= 12  # outputs and inputs: about 4 MiB in 256 KiB chunks
-    plan = segment._plan(2)[0]
+    (positions, row_bytes), = segment.chains
+    chunks = segment._chunk_count(1024, row_bytes)
+    assert chunks >= 12  # outputs and inputs: about 4 MiB in 256 KiB chunks
+    plan = segment._plan(2, ((1024, chunks),))[0]
     assert plan[0][0][0] == 0 and plan[-1][-1][1] == 1024
     assert all(a[1] == b[0] for ranges in plan for a, b in zip(ranges, ranges[1:]))
     f([np.full((1024, 256), 3.0, 'float32')])
     np.testing.assert_array_equal(K.get_value(w), np.full((1024, 256), 18.5, 'float32'))
+
+
+def test_batch_sized_runs_split_by_their_run_time_rows(two_threads, monkeypatch):
+    monkeypatch.setattr(segments, 'MIN_PARALLEL_ELEMENTS', 0)
+    x = K.placeholder((None, 30))
+    b = K.variable(np.linspace(-1, 1, 30).astype('float32'))
+    y = K.relu(x * 2.0 + b) - K.square(x)
+    f = K.function([x], [y, K.gradients(K.sum(y * y), [x])[0]])
+    program = f._program(0)
+    assert any(step[1] is None for step in program.steps)
+    for rows in (7, 2, 1):
+        value = np.random.RandomState(rows).randn(rows, 30).astype('float32')
+        split = f([value])
+        monkeypatch.setattr(segments, 'MIN_PARALLEL_ELEMENTS', 1 << 60)
+        whole = f([value])
+        monkeypatch.setattr(segments, 'MIN_PARALLEL_ELEMENTS', 0)
+        for s, w in zip(split, whole):
+            np.testing.assert_array_equal(s, w)
+
+
+def test_rows_that_broadcast_at_run_time_run_op_by_op(two_threads, monkeypatch):
+    monkeypatch.setattr(segments, 'MIN_PARALLEL_ELEMENTS', 0)
+    a, c = K.placeholder((None, 4)), K.placeholder((None, 4))
+    f = K.function([a, c], [K.exp(a * c) + a])
+    av = np.random.rand(6, 4).astype('float32')
+    cv = np.random.rand(1, 4).astype('float32')   # broadcasts along the rows
+    np.testing.assert_allclose(f([av, cv])[0], np.exp(av * cv) + av, rtol=1e-6)

@@ -31,9 +31,10 @@ itself (an in-place update); it must be elementwise with numpy broadcasting.
 """
 from ..kernels import threads
 
-#: Segments with fewer output elements than this run on one thread: below it
-#: the hand-off to the other threads costs more than it saves.
-MIN_PARALLEL_ELEMENTS = 1 << 16
+#: Segments computing fewer elements than this (summed over their steps) run
+#: on one thread: below it the hand-off to the other threads (about 20 us)
+#: costs more than it saves.
+MIN_PARALLEL_ELEMENTS = 1 << 18
 #: A chain of dependent steps whose arrays exceed this many bytes (more than
 #: the CPU caches hold) runs in chunks of about CHUNK_BYTES of arrays, each
 #: chunk through the whole chain while it is in cache, instead of every step
@@ -45,15 +46,21 @@ CHUNK_BYTES = 2 << 20
 
 def _splittable(apply):
     """Whether a step can be computed block by block: an elementwise op with
-    `forward_out`, one float output of fully known shape with at least two
-    rows, and inputs of fully known shapes."""
+    `forward_out`, one float output whose shape is known but for the first
+    dimension (the batch) and is not a single row, and inputs whose shapes are
+    known but for a first dimension they share with the output."""
     op = apply.op
     if getattr(op, 'forward_out', None) is None or op.n_outputs != 1:
         return False
     out = apply.outputs[0]
-    if not out.shape or any(d is None for d in out.shape) or out.shape[0] < 2 or out.dtype[0] != 'f':
+    shape = out.shape
+    if not shape or any(d is None for d in shape[1:]) or shape[0] == 1 or out.dtype[0] != 'f':
         return False
-    return all(x.shape is not None and all(d is not None for d in x.shape) for x in apply.inputs)
+    for x, sliced in zip(apply.inputs, _sliced_inputs(apply)):
+        known = x.shape[1:] if sliced else x.shape
+        if any(d is None for d in known):
+            return False
+    return True
 
 
 def _sliced_inputs(apply):
@@ -174,14 +181,14 @@ class Segment(object):
             self.members.append((forward, in_slots, out, apply, donor, shape, np.dtype(apply.outputs[0].dtype),
                                  _sliced_inputs(apply)))
         self.free = tuple(free)
-        self.size = sum(int(np.prod(m[5])) for m in self.members)
         self.on_error = on_error
         self.chains = self._chains()
         self._plans = {}
 
     def _chains(self):
         """Groups the members into chains (connected through values computed in
-        the segment); returns (member positions, rows, chunk count) per chain."""
+        the segment); returns (member positions, bytes per row) per chain, the
+        bytes of the outputs and of the other inputs split with them."""
         np = self._np
         chain_of_slot, parent = {}, list(range(len(self.members)))
 
@@ -199,28 +206,21 @@ class Segment(object):
             groups.setdefault(find(i), []).append(i)
         chains = []
         for positions in sorted(groups.values()):
-            rows = self.members[positions[0]][5][0]
             produced = set(self.members[i][2] for i in positions)
-            nbytes, seen = 0, set()
+            row_bytes, seen = 0, set()
             for i in positions:
                 _, in_slots, out, apply, _, shape, dtype, sliced = self.members[i]
-                nbytes += int(np.prod(shape)) * dtype.itemsize
+                row_bytes += int(np.prod(shape[1:])) * dtype.itemsize
                 for s, x, sl in zip(in_slots, apply.inputs, sliced):
                     if sl and s not in produced and s not in seen:
                         seen.add(s)
-                        nbytes += int(np.prod(x.shape)) * np.dtype(x.dtype).itemsize
-            chunks = -(-nbytes // CHUNK_BYTES) if nbytes > CHUNK_ABOVE_BYTES else 1
-            chains.append((positions, rows, min(chunks, rows)))
+                        row_bytes += int(np.prod(x.shape[1:])) * np.dtype(x.dtype).itemsize
+            chains.append((positions, row_bytes))
         return chains
 
     def run(self, env):
         """Computes the members' outputs into `env` (a program's slot list)."""
-        n = threads.get_num_threads() or 1
-        if self.size < MIN_PARALLEL_ELEMENTS or n < 2:
-            n = 1
-            if all(chunks == 1 for _, _, chunks in self.chains) or not self._run_split(env, 1):
-                self._run_one_by_one(env)
-        elif not self._run_split(env, n):
+        if not self._run_split(env, threads.get_num_threads() or 1):
             self._run_one_by_one(env)
         for s in self.free:
             env[s] = None
@@ -233,17 +233,50 @@ class Segment(object):
             except Exception as e:
                 raise self.on_error(apply, args, e)
 
+    def _rows(self, env):
+        """Each member's number of rows at run time, or None when a value is not
+        the array the static shapes promise (then the steps run one by one)."""
+        ndarray = self._np.ndarray
+        rows_of, result = {}, []
+        for _, in_slots, out, _, _, shape, _, sliced in self.members:
+            rows = shape[0]
+            for s, sl in zip(in_slots, sliced):
+                if not sl:
+                    continue
+                if s in rows_of:
+                    r = rows_of[s]
+                else:
+                    a = env[s]
+                    if type(a) is not ndarray or not a.ndim:
+                        return None
+                    r = a.shape[0]
+                if rows is None:
+                    rows = r
+                elif r != rows:
+                    return None
+            if rows is None or rows < 1:
+                return None
+            rows_of[out] = rows
+            result.append(rows)
+        return result
+
     def _run_split(self, env, n):
-        """Allocates (or reuses in place) every output, then runs the blocks;
-        False, with nothing computed, when a value is not the array its static
-        shape promises (the caller then runs the steps one by one)."""
+        """Runs the members block by block (and chunk by chunk) when that pays;
+        returns False, with nothing computed, when it does not or cannot."""
+        rows = self._rows(env)
+        if rows is None:
+            return False
+        chunks = [self._chunk_count(rows[positions[0]], row_bytes) for positions, row_bytes in self.chains]
+        if n > 1 and sum(r * int(self._np.prod(m[5][1:])) for r, m in zip(rows, self.members)) \
+                < MIN_PARALLEL_ELEMENTS:
+            n = 1
+        if n == 1 and all(c == 1 for c in chunks):
+            return False
         ndarray = self._np.ndarray
         work = []
-        for _, in_slots, out_slot, apply, donor, shape, dtype, sliced in self.members:
+        for (_, in_slots, out_slot, apply, donor, shape, dtype, sliced), r in zip(self.members, rows):
+            shape = (r,) + shape[1:]
             args = [env[s] for s in in_slots]
-            for a, sl in zip(args, sliced):
-                if sl and (type(a) is not ndarray or a.shape[0] != shape[0]):
-                    return False
             out = None
             if donor is not None:
                 d = args[donor]
@@ -253,11 +286,11 @@ class Segment(object):
                 out = self._np.empty(shape, dtype)
             env[out_slot] = out
             work.append((apply, out, args, sliced))
-        plan = self._plan(n)
+        plan = self._plan(n, tuple((rows[positions[0]], c) for (positions, _), c in zip(self.chains, chunks)))
 
         def block(k):
-            for (positions, _, _), chunks in zip(self.chains, plan):
-                for lo, hi in chunks[k]:
+            for (positions, _), ranges in zip(self.chains, plan):
+                for lo, hi in ranges[k]:
                     for i in positions:
                         apply, out, args, sliced = work[i]
                         parts = [a[lo:hi] if sl else a for a, sl in zip(args, sliced)]
@@ -268,12 +301,23 @@ class Segment(object):
         threads.parallel_for(n, block, threads=n)
         return True
 
-    def _plan(self, n):
-        """Per chain, per thread: the (first, end) row ranges it computes, in order."""
-        plan = self._plans.get(n)
+    @staticmethod
+    def _chunk_count(rows, row_bytes):
+        nbytes = rows * row_bytes
+        return min(rows, -(-nbytes // CHUNK_BYTES)) if nbytes > CHUNK_ABOVE_BYTES else 1
+
+    def _plan(self, n, chain_sizes):
+        """Per chain, per thread: the (first, end) row ranges it computes, in order.
+
+        Args:
+            n: threads.
+            chain_sizes: per chain, (rows, chunk count).
+        """
+        key = (n, chain_sizes)
+        plan = self._plans.get(key)
         if plan is None:
             plan = []
-            for _, rows, chunks in self.chains:
+            for rows, chunks in chain_sizes:
                 per_thread = []
                 for k in range(n):
                     lo, hi = rows * k // n, rows * (k + 1) // n
@@ -281,5 +325,7 @@ class Segment(object):
                     per_thread.append([(lo + (hi - lo) * j // count, lo + (hi - lo) * (j + 1) // count)
                                        for j in range(count)])
                 plan.append(per_thread)
-            self._plans[n] = plan
+            if len(self._plans) > 16:  # batch sizes vary: keep a few plans
+                self._plans.clear()
+            self._plans[key] = plan
         return plan
