@@ -18,12 +18,11 @@ Two compile-time passes prepare this (`Program` calls them):
   same rows of it, and no step writes in place to a buffer another step of the
   segment reads whole (a broadcast input).
 
-Within a thread's block, a chain of dependent steps over arrays larger than the
-CPU caches runs chunk by chunk (each chunk through every step of the chain),
-which turns a memory-bound sequence of passes into one pass (this also applies
-with one thread). A segment with small arrays runs its steps one by one exactly
-as before; split runs compute the same values, element for element, as the
-unsplit ones.
+A segment with little work, or any segment when one thread is configured,
+runs its steps one by one exactly as before; split runs compute the same
+values, element for element, as the unsplit ones. (Running a chain of steps
+chunk by chunk, so that each chunk stays in cache, was measured and dropped:
+numpy's passes over even 10 MB arrays are not memory-bound on current CPUs.)
 
 An op takes part when it defines `forward_out(out, *arrays)`: write the result
 into `out`, which has the output's shape and dtype and may be one of the arrays
@@ -35,13 +34,6 @@ from ..kernels import threads
 #: on one thread: below it the hand-off to the other threads (about 20 us)
 #: costs more than it saves.
 MIN_PARALLEL_ELEMENTS = 1 << 18
-#: A chain of dependent steps whose arrays exceed this many bytes (more than
-#: the CPU caches hold) runs in chunks of about CHUNK_BYTES of arrays, each
-#: chunk through the whole chain while it is in cache, instead of every step
-#: streaming all of its arrays from memory (e.g. Adam's update of a large
-#: embedding matrix). Below it, the extra calls would cost more than they save.
-CHUNK_ABOVE_BYTES = 16 << 20
-CHUNK_BYTES = 2 << 20
 
 
 def _splittable(apply):
@@ -179,54 +171,21 @@ class Segment(object):
         for forward, in_slots, out, apply, donor in members:
             shape = tuple(apply.outputs[0].shape)
             self.members.append((forward, in_slots, out, apply, donor, shape, np.dtype(apply.outputs[0].dtype),
-                                 _sliced_inputs(apply)))
+                                 _sliced_inputs(apply), int(np.prod(shape[1:]))))
         self.free = tuple(free)
         self.on_error = on_error
-        self.chains = self._chains()
-        self._plans = {}
-
-    def _chains(self):
-        """Groups the members into chains (connected through values computed in
-        the segment); returns (member positions, bytes per row) per chain, the
-        bytes of the outputs and of the other inputs split with them."""
-        np = self._np
-        chain_of_slot, parent = {}, list(range(len(self.members)))
-
-        def find(i):
-            while parent[i] != i:
-                i = parent[i]
-            return i
-        for i, (_, in_slots, out, _, _, _, _, _) in enumerate(self.members):
-            for s in in_slots:
-                if s in chain_of_slot:
-                    parent[find(chain_of_slot[s])] = find(i)
-            chain_of_slot[out] = i
-        groups = {}
-        for i in range(len(self.members)):
-            groups.setdefault(find(i), []).append(i)
-        chains = []
-        for positions in sorted(groups.values()):
-            produced = set(self.members[i][2] for i in positions)
-            row_bytes, seen = 0, set()
-            for i in positions:
-                _, in_slots, out, apply, _, shape, dtype, sliced = self.members[i]
-                row_bytes += int(np.prod(shape[1:])) * dtype.itemsize
-                for s, x, sl in zip(in_slots, apply.inputs, sliced):
-                    if sl and s not in produced and s not in seen:
-                        seen.add(s)
-                        row_bytes += int(np.prod(x.shape[1:])) * np.dtype(x.dtype).itemsize
-            chains.append((positions, row_bytes))
-        return chains
+        self._bounds = {}
 
     def run(self, env):
         """Computes the members' outputs into `env` (a program's slot list)."""
-        if not self._run_split(env, threads.get_num_threads() or 1):
+        n = threads.get_num_threads() or 1
+        if n < 2 or not self._run_split(env, n):
             self._run_one_by_one(env)
         for s in self.free:
             env[s] = None
 
     def _run_one_by_one(self, env):
-        for forward, in_slots, out, apply, _, _, _, _ in self.members:
+        for forward, in_slots, out, apply, _, _, _, _, _ in self.members:
             args = [env[s] for s in in_slots]
             try:
                 env[out] = forward(*args)
@@ -238,7 +197,7 @@ class Segment(object):
         the array the static shapes promise (then the steps run one by one)."""
         ndarray = self._np.ndarray
         rows_of, result = {}, []
-        for _, in_slots, out, _, _, shape, _, sliced in self.members:
+        for _, in_slots, out, _, _, shape, _, sliced, _ in self.members:
             rows = shape[0]
             for s, sl in zip(in_slots, sliced):
                 if not sl:
@@ -261,20 +220,15 @@ class Segment(object):
         return result
 
     def _run_split(self, env, n):
-        """Runs the members block by block (and chunk by chunk) when that pays;
-        returns False, with nothing computed, when it does not or cannot."""
+        """Runs the members block by block on `n` threads when the work is large
+        enough; returns False, with nothing computed, when it is not or when a
+        value is not the array its static shape promises."""
         rows = self._rows(env)
-        if rows is None:
-            return False
-        chunks = [self._chunk_count(rows[positions[0]], row_bytes) for positions, row_bytes in self.chains]
-        if n > 1 and sum(r * int(self._np.prod(m[5][1:])) for r, m in zip(rows, self.members)) \
-                < MIN_PARALLEL_ELEMENTS:
-            n = 1
-        if n == 1 and all(c == 1 for c in chunks):
+        if rows is None or sum(r * m[8] for r, m in zip(rows, self.members)) < MIN_PARALLEL_ELEMENTS:
             return False
         ndarray = self._np.ndarray
         work = []
-        for (_, in_slots, out_slot, apply, donor, shape, dtype, sliced), r in zip(self.members, rows):
+        for (_, in_slots, out_slot, apply, donor, shape, dtype, sliced, _), r in zip(self.members, rows):
             shape = (r,) + shape[1:]
             args = [env[s] for s in in_slots]
             out = None
@@ -285,47 +239,26 @@ class Segment(object):
             if out is None:
                 out = self._np.empty(shape, dtype)
             env[out_slot] = out
-            work.append((apply, out, args, sliced))
-        plan = self._plan(n, tuple((rows[positions[0]], c) for (positions, _), c in zip(self.chains, chunks)))
+            work.append((apply, out, args, sliced, self._row_bounds(r, n)))
 
         def block(k):
-            for (positions, _), ranges in zip(self.chains, plan):
-                for lo, hi in ranges[k]:
-                    for i in positions:
-                        apply, out, args, sliced = work[i]
-                        parts = [a[lo:hi] if sl else a for a, sl in zip(args, sliced)]
-                        try:
-                            apply.op.forward_out(out[lo:hi], *parts)
-                        except Exception as e:
-                            raise self.on_error(apply, args, e)
+            for apply, out, args, sliced, bounds in work:
+                lo, hi = bounds[k]
+                if lo == hi:
+                    continue
+                parts = [a[lo:hi] if sl else a for a, sl in zip(args, sliced)]
+                try:
+                    apply.op.forward_out(out[lo:hi], *parts)
+                except Exception as e:
+                    raise self.on_error(apply, args, e)
         threads.parallel_for(n, block, threads=n)
         return True
 
-    @staticmethod
-    def _chunk_count(rows, row_bytes):
-        nbytes = rows * row_bytes
-        return min(rows, -(-nbytes // CHUNK_BYTES)) if nbytes > CHUNK_ABOVE_BYTES else 1
-
-    def _plan(self, n, chain_sizes):
-        """Per chain, per thread: the (first, end) row ranges it computes, in order.
-
-        Args:
-            n: threads.
-            chain_sizes: per chain, (rows, chunk count).
-        """
-        key = (n, chain_sizes)
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = []
-            for rows, chunks in chain_sizes:
-                per_thread = []
-                for k in range(n):
-                    lo, hi = rows * k // n, rows * (k + 1) // n
-                    count = max(1, -(-chunks * (hi - lo) // rows)) if hi > lo else 0
-                    per_thread.append([(lo + (hi - lo) * j // count, lo + (hi - lo) * (j + 1) // count)
-                                       for j in range(count)])
-                plan.append(per_thread)
-            if len(self._plans) > 16:  # batch sizes vary: keep a few plans
-                self._plans.clear()
-            self._plans[key] = plan
-        return plan
+    def _row_bounds(self, rows, n):
+        key = (rows, n)
+        bounds = self._bounds.get(key)
+        if bounds is None:
+            if len(self._bounds) > 64:  # batch sizes vary: keep a few
+                self._bounds.clear()
+            bounds = self._bounds[key] = [(rows * k // n, rows * (k + 1) // n) for k in range(n)]
+        return bounds
