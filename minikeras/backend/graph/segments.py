@@ -28,7 +28,7 @@ An op takes part when it defines `forward_out(out, *arrays)`: write the result
 into `out`, which has the output's shape and dtype and may be one of the arrays
 itself (an in-place update); it must be elementwise with numpy broadcasting.
 """
-from ..kernels import threads
+from ..kernels import threads, xp
 
 #: Segments computing fewer elements than this (summed over their steps) run
 #: on one thread: below it the hand-off to the other threads (about 20 us)
@@ -165,13 +165,11 @@ class Segment(object):
     """
 
     def __init__(self, members, free, on_error):
-        import numpy as np
-        self._np = np
         self.members = []
         for forward, in_slots, out, apply, donor in members:
             shape = tuple(apply.outputs[0].shape)
-            self.members.append((forward, in_slots, out, apply, donor, shape, np.dtype(apply.outputs[0].dtype),
-                                 _sliced_inputs(apply), int(np.prod(shape[1:]))))
+            self.members.append((forward, in_slots, out, apply, donor, shape, xp.dtype(apply.outputs[0].dtype),
+                                 _sliced_inputs(apply), int(xp.prod(shape[1:]))))
         self.free = tuple(free)
         self.on_error = on_error
         self._bounds = {}
@@ -195,7 +193,7 @@ class Segment(object):
     def _rows(self, env):
         """Each member's number of rows at run time, or None when a value is not
         the array the static shapes promise (then the steps run one by one)."""
-        ndarray = self._np.ndarray
+        ndarray = xp.ndarray
         rows_of, result = {}, []
         for _, in_slots, out, _, _, shape, _, sliced, _ in self.members:
             rows = shape[0]
@@ -226,7 +224,7 @@ class Segment(object):
         rows = self._rows(env)
         if rows is None or sum(r * m[8] for r, m in zip(rows, self.members)) < MIN_PARALLEL_ELEMENTS:
             return False
-        ndarray = self._np.ndarray
+        ndarray = xp.ndarray
         work = []
         for (_, in_slots, out_slot, apply, donor, shape, dtype, sliced, _), r in zip(self.members, rows):
             shape = (r,) + shape[1:]
@@ -237,7 +235,7 @@ class Segment(object):
                 if type(d) is ndarray and d.shape == shape and d.dtype == dtype and d.flags.writeable:
                     out = d
             if out is None:
-                out = self._np.empty(shape, dtype)
+                out = xp.empty(shape, dtype)
             env[out_slot] = out
             work.append((apply, out, args, sliced, self._row_bounds(r, n)))
 
