@@ -34,6 +34,10 @@ from ..kernels import threads, xp
 #: on one thread: below it the hand-off to the other threads (about 20 us)
 #: costs more than it saves.
 MIN_PARALLEL_ELEMENTS = 1 << 18
+#: Steps of fewer elements than this (bias updates, small layers) stay out of
+#: segments and run whole on the calling thread: split, each half would cost
+#: another numpy dispatch for a few microseconds of arithmetic.
+MIN_SPLIT_STEP_ELEMENTS = 1 << 15
 
 
 def _splittable(apply):
@@ -55,6 +59,17 @@ def _splittable(apply):
     return True
 
 
+def _small(apply):
+    """Whether a step's output has a known size under MIN_SPLIT_STEP_ELEMENTS."""
+    shape = apply.outputs[0].shape
+    if any(d is None for d in shape):
+        return False
+    size = 1
+    for d in shape:
+        size *= d
+    return size < MIN_SPLIT_STEP_ELEMENTS
+
+
 def _sliced_inputs(apply):
     """Per input: True when it is split along axis 0 with the output (same rank
     and first dimension), False when every block reads all of it (broadcast)."""
@@ -73,7 +88,8 @@ def sink_elementwise(steps):
         order; each splittable step moves to just before the first
         non-splittable step that (directly, or through splittable steps) reads
         its output, or to the end when none does; steps moved to the same place
-        keep their original relative order.
+        keep their original relative order, small steps (see `_small`) before
+        the others.
     """
     sinkable = [_splittable(apply) for apply, _, _ in steps]
     if not any(sinkable):
@@ -92,6 +108,10 @@ def sink_elementwise(steps):
     for index, step in enumerate(steps):
         if sinkable[index]:
             before.setdefault(anchor[index], []).append(step)
+    for anchor_index, group in before.items():
+        # Small steps first (each group keeps a valid order: a small elementwise
+        # output never reads a larger one), so the large ones form one segment.
+        before[anchor_index] = [st for st in group if _small(st[0])] + [st for st in group if not _small(st[0])]
     order = []
     for index, step in enumerate(steps):
         if not sinkable[index]:
@@ -129,7 +149,7 @@ def plan_segments(steps, donors, group_of, is_view):
         viewed_roots.clear()
 
     for index, (apply, in_slots, out_slots) in enumerate(steps):
-        if not _splittable(apply):
+        if not _splittable(apply) or _small(apply):
             close()
             continue
         sliced = _sliced_inputs(apply)
