@@ -4,7 +4,7 @@ import builtins
 
 import numpy as np
 
-from .. import common
+from .. import state
 from ..graph.op import normalize_axis
 from ..graph.tensor import Tensor, shape_str
 from ..ops import elementwise as ew
@@ -193,7 +193,7 @@ def unstack(x, axis=0):
 
 def one_hot(indices, num_classes):
     """(batch, ..., ) integer indices -> (batch, ..., num_classes) float one-hot."""
-    return shape_ops.OneHot(num_classes=int(num_classes), dtype=common.floatx())(indices)
+    return shape_ops.OneHot(num_classes=int(num_classes), dtype=state.floatx())(indices)
 
 
 def reverse(x, axes):
@@ -251,14 +251,14 @@ def temporal_padding(x, padding=(1, 1)):
 
 
 def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     pads = [(0, 0), tuple(padding[0]), tuple(padding[1])]
     pads = [(0, 0)] + pads if data_format == 'channels_first' else pads + [(0, 0)]
     return pad(x, pads)
 
 
 def spatial_3d_padding(x, padding=((1, 1), (1, 1), (1, 1)), data_format=None):
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     pads = [(0, 0)] + [tuple(p) for p in padding]
     pads = [(0, 0)] + pads if data_format == 'channels_first' else pads + [(0, 0)]
     return pad(x, pads)

@@ -1,7 +1,7 @@
 """K surface, part 2: products, reductions, elementwise math and comparisons."""
 import numpy as np
 
-from .. import common
+from .. import state
 from ..graph.tensor import Tensor, shape_str
 from ..ops import elementwise as ew
 from ..ops import linalg
@@ -161,7 +161,7 @@ def prod(x, axis=None, keepdims=False):
 def mean(x, axis=None, keepdims=False):
     x = _t(x)
     if np.dtype(x.dtype).kind != 'f':
-        x = ew.Cast(dtype=common.floatx())(x)
+        x = ew.Cast(dtype=state.floatx())(x)
     return red.reduce(red.Mean, x, axis, keepdims)
 
 

@@ -1,7 +1,7 @@
 """K surface, part 6: activations, crossentropies, dropout, normalisation helpers."""
 import numpy as np
 
-from .. import common
+from .. import state
 from ..graph.tensor import Tensor, shape_str
 from ..ops import elementwise as ew
 from ..ops import nn as nn_ops
@@ -102,7 +102,7 @@ def dropout(x, level, noise_shape=None, seed=None):
 
 
 def _epsilon_like(x):
-    return ew.as_tensor(common.epsilon(), like=x)
+    return ew.as_tensor(state.epsilon(), like=x)
 
 
 def _logits_of(output, op_class, axis=None):
@@ -138,7 +138,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if from_logits:
         return -km.sum(target * log_softmax(output, axis=axis[0]), axis=axis)
     output = output / red.Sum(axis=axis, keepdims=True)(output)
-    eps = common.epsilon()
+    eps = state.epsilon()
     output = ew.Clip(min_value=eps, max_value=1.0 - eps)(output)
     return -km.sum(target * ew.Log()(output), axis=axis)
 
@@ -155,7 +155,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         perm = [i for i in range(len(output.shape)) if i != axis] + [axis]
         output = shape_ops.Transpose(perm=tuple(perm))(output)
     if not from_logits:
-        eps = common.epsilon()
+        eps = state.epsilon()
         output = ew.Log()(ew.Clip(min_value=eps, max_value=1.0 - eps)(output))
     log_probs = log_softmax(output, axis=-1)
     num_classes = output.shape[-1]
@@ -195,7 +195,7 @@ def binary_crossentropy(target, output, from_logits=False):
     if logits is not None:
         output, from_logits = logits, True
     if not from_logits:
-        eps = common.epsilon()
+        eps = state.epsilon()
         output = ew.Clip(min_value=eps, max_value=1.0 - eps)(output)
         output = ew.Log()(output / (1.0 - output))
     # max(z, 0) - z * t + log(1 + exp(-|z|)), stable for every z.
@@ -280,7 +280,7 @@ def bias_add(x, bias, data_format=None):
     """Adds a bias vector along the channel axis, or a bias with one dimension
     per non-batch axis (for channels_first given as (..., channels) and
     reshaped, as Keras 2.2 does)."""
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     bias_shape = tuple(bias.shape)
     if len(bias_shape) != 1 and len(bias_shape) != len(x.shape) - 1:
         raise ValueError('bias_add: unexpected bias dimensions %d, expected 1 or %d'

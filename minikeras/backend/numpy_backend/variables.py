@@ -2,7 +2,7 @@
 variables, updates, `function` and `gradients`."""
 import numpy as np
 
-from .. import common, state
+from .. import state
 from ..graph import compiler
 from ..graph import gradients as _gradients
 from ..graph.tensor import Constant, Placeholder, Tensor, Variable, shape_str
@@ -22,7 +22,7 @@ Function = compiler.Function
 
 
 def _dtype_name(dtype):
-    return np.dtype(dtype or common.floatx()).name
+    return np.dtype(dtype or state.floatx()).name
 
 
 def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):

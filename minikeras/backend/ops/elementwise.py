@@ -10,9 +10,9 @@ from ..kernels import xp
 # Tensor construction helpers ----------------------------------------------------
 def constant(value, dtype=None, shape=None, name=None):
     """A Constant tensor; `shape` broadcasts a scalar `value` to that shape."""
-    from .. import common
+    from .. import state
     if dtype is None:
-        dtype = value.dtype if isinstance(value, np.ndarray) else common.floatx()
+        dtype = value.dtype if isinstance(value, np.ndarray) else state.floatx()
     value = np.asarray(value, dtype=dtype)
     if shape is not None:
         value = np.broadcast_to(value, tuple(shape)).copy()
@@ -34,15 +34,15 @@ def as_tensor(value, like=None):
     if like is not None and np.ndim(value) == 0 and not isinstance(value, np.ndarray):
         kind = like.dtype
         if isinstance(value, float) and np.dtype(kind).kind != 'f':
-            from .. import common
-            kind = common.floatx()
+            from .. import state
+            kind = state.floatx()
         return Constant(np.asarray(value, dtype=kind))
     if isinstance(value, np.ndarray):
         return Constant(value)
     arr = np.asarray(value)
     if arr.dtype == np.float64:
-        from .. import common
-        arr = arr.astype(like.dtype if like is not None and np.dtype(like.dtype).kind == 'f' else common.floatx())
+        from .. import state
+        arr = arr.astype(like.dtype if like is not None and np.dtype(like.dtype).kind == 'f' else state.floatx())
     return Constant(arr)
 
 
