@@ -26,6 +26,7 @@ Example::
 """
 import numpy as np
 
+from . import hooks
 from .tensor import Apply, Tensor, shape_str
 
 #: Every Op subclass by name; a test walks it to check each has a gradient rule
@@ -53,6 +54,9 @@ class Op(object):
     #: optional `forward_inplace(donor_index, *arrays)`: compute into input
     #: `donor_index` (a buffer nothing reads afterwards) or return None
     forward_inplace = None
+    #: True: the op stands for assigning its second input to its first, a
+    #: variable; `K.function` accepts its output as an update
+    assigns = False
     #: True on abstract base classes, which are not registered as ops
     abstract = False
 
@@ -124,9 +128,8 @@ class Op(object):
 def _convert(op_name, index, value):
     if isinstance(value, Tensor):
         return value
-    from ..ops.elementwise import as_tensor
     try:
-        tensor = as_tensor(value)
+        tensor = hooks.hook('as_tensor')(value)
         numeric = np.dtype(tensor.dtype).kind in 'biufc'
     except (TypeError, ValueError):
         numeric = False

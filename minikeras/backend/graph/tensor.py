@@ -138,7 +138,7 @@ class Tensor(object):
     def __iter__(self):
         raise TypeError('A symbolic tensor is not iterable; index it or use K ops instead: %r' % (self,))
 
-    # Operators: defined in ops.operators (installed at import to avoid a cycle).
+    # Operators (+, *, @, [], comparisons): installed by minikeras.backend.ops when it is imported.
 
 
 class Variable(Tensor):

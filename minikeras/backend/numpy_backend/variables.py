@@ -238,6 +238,7 @@ class Assign(ew.Op):
     assigns it to the variable (input 0) after computing all outputs."""
     differentiable = False
     deterministic = False
+    assigns = True
 
     def infer(self, variable, value):
         return variable.shape, variable.dtype
