@@ -145,18 +145,7 @@ def batch_flatten(x):
     rest = x.shape[1:]
     if None not in rest:
         return shape_ops.Reshape(shape=(-1, int(np.prod(rest)) if rest else 1))(x)
-    return BatchFlatten()(x)
-
-
-class BatchFlatten(shape_ops.Op):
-    def infer(self, x):
-        return (x.shape[0], None), x.dtype
-
-    def forward(self, x):
-        return x.reshape(x.shape[0], -1)
-
-    def grad(self, inputs, outputs, gs):
-        return [shape_ops.ReshapeLike()(gs[0], inputs[0])]
+    return shape_ops.BatchFlatten()(x)
 
 
 def expand_dims(x, axis=-1):

@@ -6,6 +6,7 @@ from .. import state
 from ..graph import compiler
 from ..graph import gradients as _gradients
 from ..graph.tensor import Constant, Placeholder, Tensor, Variable, shape_str
+from ..ops import effects
 from ..ops import elementwise as ew
 from ..ops import shape as shape_ops
 
@@ -130,15 +131,7 @@ def ones_like(x, dtype=None, name=None):
 
 def identity(x, name=None):
     """A new tensor with the value of `x` (a copy-free graph node)."""
-    return ShapeIdentity()(x)
-
-
-class ShapeIdentity(ew.Unary):
-    def forward(self, x):
-        return x
-
-    def grad(self, inputs, outputs, gs):
-        return [gs[0]]
+    return ew.ShapeIdentity()(x)
 
 
 def random_uniform_variable(shape, low, high, dtype=None, name=None, seed=None):
@@ -233,20 +226,6 @@ def eval(x):
     return compiler.Function([], [x])([])[0]
 
 
-class Assign(ew.Op):
-    """An update: evaluating it returns the new value; `K.function(updates=...)`
-    assigns it to the variable (input 0) after computing all outputs."""
-    differentiable = False
-    deterministic = False
-    assigns = True
-
-    def infer(self, variable, value):
-        return variable.shape, variable.dtype
-
-    def forward(self, variable, value):
-        return value
-
-
 def update(x, new_x):
     """An update setting variable `x` to `new_x` (applied by `K.function`)."""
     if not isinstance(x, Variable):
@@ -257,7 +236,7 @@ def update(x, new_x):
                          % (x.name, shape_str(new_x.shape), shape_str(x.shape)))
     if new_x.dtype != x.dtype:
         new_x = ew.Cast(dtype=x.dtype)(new_x)
-    return Assign()(x, new_x)
+    return effects.Assign()(x, new_x)
 
 
 def update_add(x, increment):
@@ -324,20 +303,8 @@ Variable.assign_add = _variable_assign_add
 Variable.assign_sub = _variable_assign_sub
 
 
-class PrintTensor(ew.Unary):
-    """Identity that prints `message` and the value each time it is computed."""
-    deterministic = False
-
-    def forward(self, x):
-        print(self.message, x)
-        return x
-
-    def grad(self, inputs, outputs, gs):
-        return [gs[0]]
-
-
 def print_tensor(x, message=''):
-    return PrintTensor(message=message)(x)
+    return effects.PrintTensor(message=message)(x)
 
 
 def function(inputs, outputs, updates=None, **kwargs):

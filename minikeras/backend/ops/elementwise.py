@@ -362,6 +362,16 @@ class StopGradient(Unary):
         return x
 
 
+class ShapeIdentity(Unary):
+    """Identity: a new graph node with its input's value (`K.identity`)."""
+
+    def forward(self, x):
+        return x
+
+    def grad(self, inputs, outputs, gs):
+        return [gs[0]]
+
+
 class ZerosLike(Unary):
     fresh_output = True
     differentiable = False

@@ -76,6 +76,19 @@ class ReshapeLike(Op):
         return [ReshapeLike()(gs[0], inputs[0]), None]
 
 
+class BatchFlatten(Op):
+    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...) when some d is unknown until run time."""
+
+    def infer(self, x):
+        return (x.shape[0], None), x.dtype
+
+    def forward(self, x):
+        return x.reshape(x.shape[0], -1)
+
+    def grad(self, inputs, outputs, gs):
+        return [ReshapeLike()(gs[0], inputs[0])]
+
+
 class Transpose(Op):
     def infer(self, x):
         if sorted(self.perm) != list(range(len(x.shape))):
