@@ -12,8 +12,7 @@ variable is assigned, so updates are simultaneous.
 The learning phase is specialised: the program is compiled once per value fed
 for it, so `K.in_train_phase` branches cost nothing at run time.
 """
-import numpy as np
-
+from ..kernels.xp import xp as np
 from .gradients import toposort
 from .hooks import hook
 from .op import NOT_CONSTANT

@@ -24,9 +24,9 @@ Example::
         def grad(self, inputs, outputs, output_grads):
             return [output_grads[0] * outputs[0]]
 """
-import numpy as np
 
 from . import hooks
+from ..kernels.xp import xp
 from .tensor import Apply, Tensor, shape_str
 
 #: Every Op subclass by name; a test walks it to check each has a gradient rule
@@ -130,7 +130,7 @@ def _convert(op_name, index, value):
         return value
     try:
         tensor = hooks.hook('as_tensor')(value)
-        numeric = np.dtype(tensor.dtype).kind in 'biufc'
+        numeric = xp.dtype(tensor.dtype).kind in 'biufc'
     except (TypeError, ValueError):
         numeric = False
     if not numeric:
@@ -152,7 +152,7 @@ def _hashable(value):
         return tuple(_hashable(v) for v in value)
     if isinstance(value, dict):
         return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
-    if isinstance(value, np.ndarray):
+    if isinstance(value, xp.ndarray):
         raise TypeError('array attribute')
     return value
 
@@ -187,10 +187,10 @@ def broadcast_shapes(op_name, *shapes):
 def result_dtype(*dtypes):
     """Dtype of an elementwise op's result: numpy promotion, except that mixing an
     integer/bool with a float keeps the float type (no silent float64)."""
-    floats = [d for d in dtypes if np.dtype(d).kind == 'f']
+    floats = [d for d in dtypes if xp.dtype(d).kind == 'f']
     if floats:
-        return np.result_type(*floats).name
-    return np.result_type(*dtypes).name
+        return xp.result_type(*floats).name
+    return xp.result_type(*dtypes).name
 
 
 def normalize_axis(axis, ndim, op_name):

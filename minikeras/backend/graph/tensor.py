@@ -11,7 +11,7 @@ import itertools
 import os
 import sys
 
-import numpy as np
+from ..kernels.xp import xp
 
 _ids = itertools.count()
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -82,7 +82,7 @@ class Tensor(object):
         self.owner = owner
         self.index = index
         self.shape = TensorShape(None if d is None else int(d) for d in shape)
-        self.dtype = np.dtype(dtype).name
+        self.dtype = xp.dtype(dtype).name
         self.name = name
         self.order = next(_ids)
         self._declared_keras_shape = None
@@ -151,7 +151,7 @@ class Variable(Tensor):
     """
 
     def __init__(self, value, dtype=None, name=None, constraint=None, copy=True):
-        value = np.array(value, dtype=dtype, copy=True) if copy else value
+        value = xp.array(value, dtype=dtype, copy=True) if copy else value
         Tensor.__init__(self, value.shape, value.dtype, name=name)
         self.value = value
         self.constraint = constraint
@@ -181,7 +181,7 @@ class Constant(Tensor):
     """A tensor with a fixed numpy value."""
 
     def __init__(self, value, dtype=None, name=None):
-        value = np.asarray(value, dtype=dtype)
+        value = xp.asarray(value, dtype=dtype)
         if value.flags.writeable:
             value = value.copy()
             value.flags.writeable = False
@@ -190,10 +190,10 @@ class Constant(Tensor):
         self._uses_learning_phase = False
 
     def eval(self):
-        return np.array(self.value)
+        return xp.array(self.value)
 
     def numpy(self):
-        return np.array(self.value)
+        return xp.array(self.value)
 
 
 def is_tensor(x):

@@ -1,8 +1,7 @@
 """K surface, part 6: activations, crossentropies, dropout, normalisation helpers."""
-import numpy as np
-
 from .. import state
 from ..graph.tensor import Tensor, shape_str
+from ..kernels.xp import xp
 from ..ops import elementwise as ew
 from ..ops import nn as nn_ops
 from ..ops import reduce as red
@@ -167,7 +166,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def _sparse_target(target, output):
-    if np.dtype(target.dtype).kind == 'f':
+    if xp.dtype(target.dtype).kind == 'f':
         target = ew.Cast(dtype='int64')(ew.Round()(target))
     expected = len(output.shape) - 1
     if len(target.shape) == expected + 1:
@@ -211,14 +210,14 @@ def l2_normalize(x, axis=None):
 def in_top_k(predictions, targets, k):
     """Whether each target class is among the top `k` predictions (ties count
     as in, as TensorFlow's `in_top_k`)."""
-    targets = targets if isinstance(targets, Tensor) else ew.as_tensor(np.asarray(targets, 'int32'))
+    targets = targets if isinstance(targets, Tensor) else ew.as_tensor(xp.asarray(targets, 'int32'))
     if len(targets.shape) == 2:
         targets = shape_ops.Squeeze(axis=1)(targets)
-    if np.dtype(targets.dtype).kind == 'f':
+    if xp.dtype(targets.dtype).kind == 'f':
         targets = ew.Cast(dtype='int64')(targets)
     target_score = km.sum(predictions * one_hot(targets, predictions.shape[-1]), axis=-1, keepdims=True)
     larger = km.sum(ew.Cast(dtype='int32')(ew.Greater()(predictions, target_score)), axis=-1)
-    return ew.Less()(larger, ew.as_tensor(np.int64(k)))
+    return ew.Less()(larger, ew.as_tensor(xp.int64(k)))
 
 
 def _broadcast_stat(stat, x, reduction_axes):
