@@ -407,3 +407,12 @@ def test_backend_reaches_numpy_only_through_the_xp_binding():
                 if any(m == 'numpy' or m.startswith('numpy.') for m in modules):
                     offenders.append('%s:%d' % (path, node.lineno))
     assert not offenders, offenders
+
+
+def test_shape_str_prints_shapes_as_python_tuples_and_unknown_as_none():
+    from minikeras.backend.graph.tensor import shape_str
+    assert shape_str((None, 3)) == '(None, 3)'
+    assert shape_str([5]) == '(5,)'
+    assert shape_str(()) == '()'
+    assert shape_str(None) == 'None'
+    assert shape_str(K.placeholder((None, 2, 3)).shape) == '(None, 2, 3)'

@@ -28,6 +28,10 @@ def _user_call_site():
 
 
 def shape_str(shape):
+    """A static shape as error messages print it: `(None, 3)`, `(5,)`, `()`; 'None'
+    for an unknown shape. The one formatter of shapes for every minikeras message."""
+    if shape is None:
+        return 'None'
     return '(' + ', '.join('None' if d is None else str(d) for d in shape) + (',)' if len(shape) == 1 else ')')
 
 
