@@ -16,10 +16,8 @@ The advanced activations with weights or configuration (`LeakyReLU`, `PReLU`,
 """
 import warnings
 
-import six
-
 from . import backend as K
-from .utils.generic_utils import deserialize_keras_object
+from .utils.generic_utils import registry_functions
 
 # Constants of the scaled exponential linear unit (Klambauer et al., 2017).
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -125,17 +123,15 @@ def serialize(activation):
     return activation.__name__
 
 
-def deserialize(name, custom_objects=None):
-    """The activation function called `name` (or described by a config dict).
+_ACTIVATIONS = ('softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu', 'tanh', 'sigmoid',
+                'hard_sigmoid', 'exponential', 'linear')
 
-    Lookup order: `custom_objects`, the global custom object scope, this module.
 
-    Raises:
-        ValueError: the name is unknown.
-    """
-    return deserialize_keras_object(name, module_objects=_module_objects(),
-                                    custom_objects=custom_objects,
-                                    printable_module_name='activation function')
+def _module_objects():
+    return {name: globals()[name] for name in _ACTIVATIONS}
+
+
+deserialize, _resolve = registry_functions('activation function', _module_objects, default=linear)[1:]
 
 
 def get(identifier):
@@ -151,23 +147,10 @@ def get(identifier):
     Raises:
         ValueError: unknown name, or an identifier that is none of the above.
     """
-    if identifier is None:
-        return linear
-    if isinstance(identifier, (six.string_types, dict)):
-        return deserialize(identifier)
     if callable(identifier):
         from .engine.base_layer import Layer
         if isinstance(identifier, Layer):
             warnings.warn('Do not pass a layer instance (such as %s) as the activation of another layer; add '
                           'advanced activation layers to the model like any other layer.'
                           % type(identifier).__name__)
-        return identifier
-    raise ValueError('Could not interpret activation function identifier: %r' % (identifier,))
-
-
-_ACTIVATIONS = ('softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu', 'tanh', 'sigmoid',
-                'hard_sigmoid', 'exponential', 'linear')
-
-
-def _module_objects():
-    return {name: globals()[name] for name in _ACTIVATIONS}
+    return _resolve(identifier)

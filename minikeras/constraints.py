@@ -10,10 +10,8 @@ Norms are taken along `axis` (default 0: for a `Dense` kernel `(in, out)` that
 is the incoming weight vector of each unit; for a channels_last `Conv2D`
 kernel `(rows, cols, in, out)` use `axis=[0, 1, 2]`).
 """
-import six
-
 from . import backend as K
-from .utils.generic_utils import deserialize_keras_object, serialize_keras_object
+from .utils.generic_utils import registry_functions
 
 
 def _norms(w, axis):
@@ -119,38 +117,4 @@ def _module_objects():
     return {name: globals()[name] for name in _OBJECT_NAMES}
 
 
-def serialize(constraint):
-    """`{'class_name': ..., 'config': ...}` of a constraint."""
-    return serialize_keras_object(constraint)
-
-
-def deserialize(config, custom_objects=None):
-    """A constraint from a config dict or a name.
-
-    Raises:
-        ValueError: unknown name.
-    """
-    return deserialize_keras_object(config, module_objects=_module_objects(),
-                                    custom_objects=custom_objects,
-                                    printable_module_name='constraint')
-
-
-def get(identifier):
-    """Resolves a constraint identifier.
-
-    Args:
-        identifier: None, a name (`'max_norm'`, `'NonNeg'`, ...; built with
-            default arguments), a config dict, or a callable.
-
-    Raises:
-        ValueError: unknown name or uninterpretable identifier.
-    """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, six.string_types):
-        return deserialize({'class_name': str(identifier), 'config': {}})
-    if callable(identifier):
-        return identifier
-    raise ValueError('Could not interpret constraint identifier: %r' % (identifier,))
+serialize, deserialize, get = registry_functions('constraint', _module_objects, default=None, names_are_classes=True)

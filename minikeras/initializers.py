@@ -30,10 +30,9 @@ import contextlib
 import threading
 
 import numpy as np
-import six
 
 from . import backend as K
-from .utils.generic_utils import deserialize_keras_object, serialize_keras_object
+from .utils.generic_utils import registry_functions
 
 # Standard deviation of a standard normal truncated to [-2, 2]
 # (scipy.stats.truncnorm.std(a=-2, b=2)); VarianceScaling divides by it so the
@@ -522,37 +521,4 @@ def _module_objects():
     return {name: globals()[name] for name in _OBJECT_NAMES}
 
 
-def serialize(initializer):
-    """`{'class_name': ..., 'config': ...}` of an initializer."""
-    return serialize_keras_object(initializer)
-
-
-def deserialize(config, custom_objects=None):
-    """An initializer from its serialized form (a config dict or a name).
-
-    Raises:
-        ValueError: unknown class or function name.
-    """
-    return deserialize_keras_object(config, module_objects=_module_objects(),
-                                    custom_objects=custom_objects,
-                                    printable_module_name='initializer')
-
-
-def get(identifier):
-    """Resolves an initializer identifier to an initializer instance (or callable).
-
-    Args:
-        identifier: a name (`'glorot_uniform'`, `'GlorotUniform'`, `'zeros'`,
-            ...; built with its default arguments), a config dict, an
-            `Initializer`, or any callable `f(shape, dtype=None)`.
-
-    Raises:
-        ValueError: unknown name or uninterpretable identifier.
-    """
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, six.string_types):
-        return deserialize({'class_name': str(identifier), 'config': {}})
-    if callable(identifier):
-        return identifier
-    raise ValueError('Could not interpret initializer identifier: %r' % (identifier,))
+serialize, deserialize, get = registry_functions('initializer', _module_objects, names_are_classes=True)

@@ -31,10 +31,8 @@ Example::
     from minikeras import losses, backend as K
     K.eval(losses.get('mse')(K.constant([[0., 1.]]), K.constant([[1., 1.]])))   # -> [0.5]
 """
-import six
-
 from . import backend as K
-from .utils.generic_utils import deserialize_keras_object, serialize_keras_object
+from .utils.generic_utils import registry_functions
 
 
 _LOG2 = 0.6931471805599453  # log(2)
@@ -450,46 +448,8 @@ def _module_objects():
     return {name: globals()[name] for name in _FUNCTION_NAMES + _CLASS_NAMES}
 
 
-def serialize(loss):
-    """The name of a loss function, or `{'class_name', 'config'}` of a `Loss` instance."""
-    return serialize_keras_object(loss)
-
-
-def deserialize(name, custom_objects=None):
-    """A loss function (or `Loss` instance) from its name or config.
-
-    A class name (`'MeanSquaredError'`) gives an instance with default arguments.
-
-    Raises:
-        ValueError: unknown name.
-    """
-    obj = deserialize_keras_object(name, module_objects=_module_objects(), custom_objects=custom_objects,
-                                   printable_module_name='loss function')
-    if isinstance(obj, type) and issubclass(obj, Loss):
-        return obj()
-    return obj
-
-
-def get(identifier):
-    """Resolves a loss identifier.
-
-    Args:
-        identifier: None, a name (`'mse'`, `'categorical_crossentropy'`,
-            `'Huber'`, ...), a config dict, or a callable `f(y_true, y_pred)`.
-
-    Returns:
-        The loss function / `Loss` instance, or None.
-
-    Raises:
-        ValueError: unknown name (the message names it) or uninterpretable identifier.
-    """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (six.string_types, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError('Could not interpret loss function identifier: %r' % (identifier,))
+# A class name ('MeanSquaredError') deserializes to an instance with default arguments.
+serialize, deserialize, get = registry_functions('loss function', _module_objects, default=None, instantiate=Loss)
 
 
 def per_sample(loss):

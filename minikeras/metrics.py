@@ -60,7 +60,6 @@ side: `metric.has_symbolic_update` is False for it.
 import re
 
 import numpy as np
-import six
 
 from . import backend as K
 from . import initializers
@@ -70,7 +69,7 @@ from .losses import (KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy, binary_foca
                      kullback_leibler_divergence, log_cosh, logcosh, mae, mape, mean_absolute_error,
                      mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error,
                      mse, msle, poisson, sparse_categorical_crossentropy, squared_hinge)
-from .utils.generic_utils import deserialize_keras_object, serialize_keras_object
+from .utils.generic_utils import registry_functions
 
 
 # --------------------------------------------------------------------------
@@ -831,36 +830,5 @@ def _module_objects():
     return {name: globals()[name] for name in _FUNCTION_NAMES + _CLASS_NAMES}
 
 
-def serialize(metric):
-    """A metric function's name, or `{'class_name', 'config'}` of a `Metric`."""
-    return serialize_keras_object(metric)
-
-
-def deserialize(config, custom_objects=None):
-    """A metric function or `Metric` instance from a name or config dict.
-
-    A class name (`'AUC'`, `'MeanSquaredError'`) gives an instance with the
-    default arguments.
-
-    Raises:
-        ValueError: unknown name.
-    """
-    obj = deserialize_keras_object(config, module_objects=_module_objects(), custom_objects=custom_objects,
-                                   printable_module_name='metric function')
-    if isinstance(obj, type) and issubclass(obj, Metric):
-        return obj()
-    return obj
-
-
-def get(identifier):
-    """Resolves a metric identifier: a name (`'mae'`, `'binary_accuracy'`,
-    `'AUC'`, ...), a config dict, a `Metric` instance or a callable.
-
-    Raises:
-        ValueError: unknown name (the message names it) or uninterpretable identifier.
-    """
-    if isinstance(identifier, (six.string_types, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError('Could not interpret metric function identifier: %r' % (identifier,))
+# A class name ('AUC', 'MeanSquaredError') deserializes to an instance with default arguments.
+serialize, deserialize, get = registry_functions('metric function', _module_objects, instantiate=Metric)

@@ -11,10 +11,8 @@ float 0. when both factors are zero; a constant 0 tensor is used here so the
 engine can treat every penalty alike). Any callable `f(weight) -> scalar`
 works as a custom regularizer.
 """
-import six
-
 from . import backend as K
-from .utils.generic_utils import deserialize_keras_object, serialize_keras_object
+from .utils.generic_utils import registry_functions
 
 
 class Regularizer(object):
@@ -109,41 +107,5 @@ def _module_objects():
     return {name: globals()[name] for name in _OBJECT_NAMES}
 
 
-def serialize(regularizer):
-    """`{'class_name': ..., 'config': ...}` of a regularizer."""
-    return serialize_keras_object(regularizer)
-
-
-def deserialize(config, custom_objects=None):
-    """A regularizer from a config dict or a name.
-
-    Raises:
-        ValueError: unknown name.
-    """
-    return deserialize_keras_object(config, module_objects=_module_objects(),
-                                    custom_objects=custom_objects,
-                                    printable_module_name='regularizer')
-
-
-def get(identifier):
-    """Resolves a regularizer identifier.
-
-    Args:
-        identifier: None, a name (`'l1'`, `'l2'`, `'l1_l2'`, `'L1L2'`, ...; built
-            with default factors), a config dict, or a callable.
-
-    Returns:
-        A regularizer (or the callable itself, or None).
-
-    Raises:
-        ValueError: unknown name or uninterpretable identifier.
-    """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, six.string_types):
-        return deserialize({'class_name': str(identifier), 'config': {}})
-    if callable(identifier):
-        return identifier
-    raise ValueError('Could not interpret regularizer identifier: %r' % (identifier,))
+serialize, deserialize, get = registry_functions('regularizer', _module_objects, default=None,
+                                                names_are_classes=True)

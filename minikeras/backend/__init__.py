@@ -6,7 +6,7 @@ variable or the `backend` key of `$MINIKERAS_HOME/minikeras.json` (default
 absent and writable). `numpy` is the built-in backend; any other value is the
 dotted path of a third-party module implementing the contract in
 docs/backend.md. The file's `floatx`, `epsilon` and `image_data_format` keys
-set the defaults in `common`.
+set the defaults in `state`.
 
 When there is no minikeras.json but a Keras config `$KERAS_HOME/keras.json`
 (default `~/.keras/keras.json`), its `floatx`, `epsilon` and
@@ -20,7 +20,7 @@ import json
 import os
 import sys
 
-from . import common
+from . import state
 
 _DEFAULT_CONFIG = {'backend': 'numpy', 'floatx': 'float32', 'epsilon': 1e-7,
                    'image_data_format': 'channels_last'}
@@ -83,9 +83,9 @@ def _read_config():
 
 
 def _load(config):
-    common.set_floatx(config.get('floatx', 'float32'))
-    common.set_epsilon(config.get('epsilon', 1e-7))
-    common.set_image_data_format(config.get('image_data_format', 'channels_last'))
+    state.set_floatx(config.get('floatx', 'float32'))
+    state.set_epsilon(config.get('epsilon', 1e-7))
+    state.set_image_data_format(config.get('image_data_format', 'channels_last'))
     name = os.environ.get('MINIKERAS_BACKEND') or config.get('backend', 'numpy')
     module_name = _BUILTIN.get(name, name)
     try:

@@ -14,6 +14,7 @@ import re
 import numpy as np
 
 from .. import backend as K
+from ..backend.graph.tensor import shape_str
 from ..utils.generic_utils import has_arg, is_all_none, object_list_uid, to_list, unpack_singleton
 from ..legacy.interfaces import legacy_add_weight_support  # Keras 1 order: add_weight(shape, ..., name=)
 
@@ -40,12 +41,6 @@ def _dtype_name(dtype):
         if dtype.startswith('mixed_'):
             dtype = K.floatx()
     return np.dtype(dtype).name
-
-
-def _shape_str(shape):
-    if shape is None:
-        return 'None'
-    return '(' + ', '.join('None' if d is None else str(d) for d in shape) + (',)' if len(shape) == 1 else ')')
 
 
 class InputSpec(object):
@@ -276,7 +271,7 @@ class Layer(object):
             w = np.asarray(w)
             if tuple(p.shape) != tuple(w.shape):
                 raise ValueError('Layer weight shape %s not compatible with provided weight shape %s '
-                                 '(layer "%s", weight %s)' % (_shape_str(p.shape), _shape_str(w.shape),
+                                 '(layer "%s", weight %s)' % (shape_str(p.shape), shape_str(w.shape),
                                                               self.name, p.name))
             pairs.append((p, w))
         K.batch_set_value(pairs)
@@ -366,13 +361,13 @@ class Layer(object):
             ndim = len(x_shape)
             if spec.ndim is not None and ndim != spec.ndim:
                 raise ValueError(where + 'expected ndim=%d, found ndim=%d (input shape %s)'
-                                 % (spec.ndim, ndim, _shape_str(x_shape)))
+                                 % (spec.ndim, ndim, shape_str(x_shape)))
             if spec.max_ndim is not None and ndim > spec.max_ndim:
                 raise ValueError(where + 'expected max_ndim=%d, found ndim=%d (input shape %s)'
-                                 % (spec.max_ndim, ndim, _shape_str(x_shape)))
+                                 % (spec.max_ndim, ndim, shape_str(x_shape)))
             if spec.min_ndim is not None and ndim < spec.min_ndim:
                 raise ValueError(where + 'expected min_ndim=%d, found ndim=%d (input shape %s)'
-                                 % (spec.min_ndim, ndim, _shape_str(x_shape)))
+                                 % (spec.min_ndim, ndim, shape_str(x_shape)))
             if spec.dtype is not None and K.dtype(x) != spec.dtype:
                 raise ValueError(where + 'expected dtype=%s, found dtype=%s' % (spec.dtype, K.dtype(x)))
             for axis, value in spec.axes.items():
@@ -381,12 +376,12 @@ class Layer(object):
                     continue
                 if x_shape[axis] not in (value, None):
                     raise ValueError(where + 'expected axis %d of input shape to have value %d but got '
-                                     'shape %s' % (axis, value, _shape_str(x_shape)))
+                                     'shape %s' % (axis, value, shape_str(x_shape)))
             if spec.shape is not None:
                 for spec_dim, dim in zip(spec.shape, x_shape):
                     if spec_dim is not None and dim is not None and spec_dim != dim:
                         raise ValueError(where + 'expected shape=%s, found shape=%s'
-                                         % (_shape_str(spec.shape), _shape_str(x_shape)))
+                                         % (shape_str(spec.shape), shape_str(x_shape)))
 
     def __call__(self, inputs, **kwargs):
         """Calls the layer on symbolic tensor(s) and records the call in the graph.

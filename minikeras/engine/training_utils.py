@@ -9,11 +9,8 @@ lists. Every error is a `ValueError` naming the argument and both shapes.
 import numpy as np
 
 from .. import backend as K
+from ..backend.graph.tensor import shape_str
 from ..utils.generic_utils import to_list
-
-
-def _shape_str(shape):
-    return '(' + ', '.join('None' if d is None else str(d) for d in shape) + (',)' if len(shape) == 1 else ')')
 
 
 def _as_array(x, name):
@@ -87,15 +84,15 @@ def standardize_input_data(data, names, shapes=None, check_batch_axis=True, exce
                 continue
             if len(array.shape) != len(shape):
                 raise ValueError('Error when checking %s: expected %s to have %d dimensions, but got array with '
-                                 'shape %s' % (exception_prefix, name, len(shape), _shape_str(array.shape)))
+                                 'shape %s' % (exception_prefix, name, len(shape), shape_str(array.shape)))
             for j, (dim, ref_dim) in enumerate(zip(array.shape, shape)):
                 if not j and not check_batch_axis:
                     continue
                 if ref_dim is not None and ref_dim != dim:
                     raise ValueError('Error when checking %s: expected %s to have shape %s but got array with '
-                                     'shape %s' % (exception_prefix, name, _shape_str(shape[1:] if not
+                                     'shape %s' % (exception_prefix, name, shape_str(shape[1:] if not
                                                    check_batch_axis else shape),
-                                                   _shape_str(array.shape[1:] if not check_batch_axis
+                                                   shape_str(array.shape[1:] if not check_batch_axis
                                                               else array.shape)))
     return arrays
 
@@ -178,13 +175,13 @@ def check_loss_and_target_compatibility(targets, loss_fns, output_shapes):
                              '`categorical_crossentropy`, which expects targets to be binary matrices (1s and '
                              '0s) of shape (samples, classes) and the output has shape %s. If your targets are '
                              'integer classes, convert them with `to_categorical` or use '
-                             '`sparse_categorical_crossentropy`.' % (_shape_str(y.shape), _shape_str(shape)))
+                             '`sparse_categorical_crossentropy`.' % (shape_str(y.shape), shape_str(shape)))
         if loss in key_losses:
             for target_dim, out_dim in zip(y.shape[1:], shape[1:]):
                 if out_dim is not None and target_dim != out_dim:
                     raise ValueError('A target array with shape %s was passed for an output of shape %s while '
                                      'using as loss `%s`. This loss expects targets to have the same shape as '
-                                     'the output.' % (_shape_str(y.shape), _shape_str(shape), loss.__name__))
+                                     'the output.' % (shape_str(y.shape), shape_str(shape), loss.__name__))
 
 
 def standardize_weights(y, sample_weight=None, class_weight=None, sample_weight_mode=None):
@@ -200,22 +197,22 @@ def standardize_weights(y, sample_weight=None, class_weight=None, sample_weight_
         if y.ndim < 3:
             raise ValueError('Found a sample_weight array for an input with shape %s. Timestep-wise sample '
                              'weighting (use of sample_weight_mode="temporal") is restricted to outputs that are '
-                             'at least 3D, i.e. that have a time dimension.' % (_shape_str(y.shape),))
+                             'at least 3D, i.e. that have a time dimension.' % (shape_str(y.shape),))
         if sample_weight is not None and np.ndim(sample_weight) != 2:
             raise ValueError('Found a sample_weight array with shape %s. In order to use timestep-wise sample '
                              'weighting, you should pass a 2D sample_weight array.'
-                             % (_shape_str(np.shape(sample_weight)),))
+                             % (shape_str(np.shape(sample_weight)),))
     elif sample_weight is not None and np.ndim(sample_weight) != 1:
         raise ValueError('Found a sample_weight array with shape %s. In order to use timestep-wise sample '
                          'weights, you should specify sample_weight_mode="temporal" in compile(). If you just '
                          'mean to use sample-wise weights, make sure your sample_weight array is 1D.'
-                         % (_shape_str(np.shape(sample_weight)),))
+                         % (shape_str(np.shape(sample_weight)),))
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, dtype=K.floatx())
         if sample_weight.shape != y.shape[:sample_weight.ndim]:
             raise ValueError('Found a sample_weight with shape %s. Expected sample_weight with rank less than or '
                              'equal to %d and matching the leading dimensions of the target %s'
-                             % (_shape_str(sample_weight.shape), y.ndim, _shape_str(y.shape)))
+                             % (shape_str(sample_weight.shape), y.ndim, shape_str(y.shape)))
         return sample_weight
     if isinstance(class_weight, dict):
         if y.ndim > 2:

@@ -13,8 +13,8 @@ import inspect as _inspect
 
 from ..engine.base_layer import InputSpec, Layer  # noqa: F401
 from ..engine.input_layer import Input, InputLayer  # noqa: F401
-from ..utils.generic_utils import deserialize_keras_object as _deserialize_keras_object
 from ..utils.generic_utils import get_registered_name as _get_registered_name
+from ..utils.generic_utils import registry_functions as _registry_functions
 from .core import (Activation, ActivityRegularization, Dense, Dropout, Flatten, Lambda, Masking,  # noqa: F401
                    Permute, RepeatVector, Reshape, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
 from .advanced_activations import ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU  # noqa: F401
@@ -63,16 +63,14 @@ def _layer_objects():
     return objects
 
 
-def deserialize(config, custom_objects=None):
-    """A layer (or model) from `{'class_name', 'config'}`.
-
-    Keys that tf_keras adds around the config (`module`, `registered_name`,
-    `build_config`) are ignored.
-
-    Raises:
-        ValueError: unknown class name.
-    """
+def _drop_tf_keras_keys(config, custom_objects):
+    """Keeps `class_name` and `config`: the keys tf_keras adds around a layer config
+    (`module`, `registered_name`, `build_config`) are ignored."""
     if isinstance(config, dict):
         config = {'class_name': config.get('class_name'), 'config': config.get('config')}
-    return _deserialize_keras_object(config, module_objects=_layer_objects(), custom_objects=custom_objects,
-                                     printable_module_name='layer')
+    return config
+
+
+# deserialize(config, custom_objects=None): a layer (or model: `Model`, `Sequential`, tf_keras's
+# `Functional`) from `{'class_name', 'config'}`.
+deserialize = _registry_functions('layer', _layer_objects, prepare=_drop_tf_keras_keys)[1]

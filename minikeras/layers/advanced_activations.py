@@ -8,7 +8,8 @@ Example::
 """
 from .. import backend as K
 from .. import constraints, initializers, regularizers
-from ..engine.base_layer import InputSpec, Layer, _shape_str
+from ..backend.graph.tensor import shape_str
+from ..engine.base_layer import InputSpec, Layer
 
 
 def _floatx_scalar(value):
@@ -85,12 +86,12 @@ class PReLU(Layer):
             for i in self.shared_axes:
                 if not 1 <= i < len(input_shape):
                     raise ValueError('Layer %s: shared axis %d is out of range for an input of shape %s (axes '
-                                     'count from 1, after the batch axis)' % (self.name, i, _shape_str(input_shape)))
+                                     'count from 1, after the batch axis)' % (self.name, i, shape_str(input_shape)))
                 param_shape[i - 1] = 1
                 self.param_broadcast[i - 1] = True
         if None in param_shape:
             raise ValueError('Layer %s: the non-shared axes of the input must be known, got input shape %s'
-                             % (self.name, _shape_str(input_shape)))
+                             % (self.name, shape_str(input_shape)))
         self.alpha = self.add_weight(shape=param_shape, name='alpha', initializer=self.alpha_initializer,
                                      regularizer=self.alpha_regularizer, constraint=self.alpha_constraint)
         axes = {}

@@ -18,12 +18,13 @@ Example::
     d = dot([a, b], axes=1)              # (None, 1)
 """
 from .. import backend as K
+from ..backend.graph.tensor import shape_str
 from ..engine import input_checks
-from ..engine.base_layer import Layer, _shape_str
+from ..engine.base_layer import Layer
 
 
 def _shapes_str(shapes):
-    return '[' + ', '.join(_shape_str(s) for s in shapes) + ']'
+    return '[' + ', '.join(shape_str(s) for s in shapes) + ']'
 
 
 class _Merge(Layer):
@@ -69,7 +70,7 @@ class _Merge(Layer):
             else:
                 if i != j:
                     raise ValueError('Layer %s: operands could not be broadcast together with shapes %s %s'
-                                     % (self.name, _shape_str(shape1), _shape_str(shape2)))
+                                     % (self.name, shape_str(shape1), shape_str(shape2)))
                 output_shape.append(i)
         return tuple(output_shape)
 
@@ -77,7 +78,7 @@ class _Merge(Layer):
         if not isinstance(input_shape, list) or (input_shape and not isinstance(input_shape[0], (tuple, list))
                                                  and input_shape[0] is not None):
             raise ValueError('A merge layer should be called on a list of inputs. Layer %s received a single '
-                             'input of shape %s.' % (self.name, _shape_str(input_shape)))
+                             'input of shape %s.' % (self.name, shape_str(input_shape)))
         if len(input_shape) < minimum:
             raise ValueError('A merge layer should be called on a list of at least %d inputs. Layer %s got %d '
                              'input(s) with shapes %s.' % (minimum, self.name, len(input_shape),
@@ -272,7 +273,7 @@ class Concatenate(_Merge):
         if not isinstance(input_shape, list) or len(input_shape) < 2 or \
                 not all(s is None or isinstance(s, (tuple, list)) for s in input_shape):
             raise ValueError('A `Concatenate` layer should be called on a list of at least 2 inputs; layer %s '
-                             'got %s' % (self.name, _shape_str(input_shape) if not isinstance(input_shape, list)
+                             'got %s' % (self.name, shape_str(input_shape) if not isinstance(input_shape, list)
                                          else _shapes_str(input_shape)))
         self.built = True
         shapes = [s for s in input_shape if s is not None]
@@ -306,7 +307,7 @@ class Concatenate(_Merge):
     def compute_output_shape(self, input_shape):
         if not isinstance(input_shape, list):
             raise ValueError('A `Concatenate` layer should be called on a list of inputs; layer %s got %s'
-                             % (self.name, _shape_str(input_shape)))
+                             % (self.name, shape_str(input_shape)))
         output_shape = list(input_shape[0])
         for shape in input_shape[1:]:
             if output_shape[self.axis] is None or shape[self.axis] is None:
@@ -398,7 +399,7 @@ class Dot(_Merge):
                 not all(s is None or isinstance(s, (tuple, list)) for s in input_shape):
             raise ValueError('A `Dot` layer should be called on a list of 2 inputs; layer %s got %s'
                              % (self.name, _shapes_str(input_shape) if isinstance(input_shape, list)
-                                else _shape_str(input_shape)))
+                                else shape_str(input_shape)))
         self.built = True
         shape1, shape2 = input_shape
         if shape1 is None or shape2 is None:
@@ -407,11 +408,11 @@ class Dot(_Merge):
         for a, s in zip(axes, (shape1, shape2)):
             if not 0 < a < len(s):
                 raise ValueError('Layer %s: dot axis %d is out of range (axis 0 is the batch axis) for an input '
-                                 'of shape %s' % (self.name, a, _shape_str(s)))
+                                 'of shape %s' % (self.name, a, shape_str(s)))
         d1, d2 = shape1[axes[0]], shape2[axes[1]]
         if d1 is not None and d2 is not None and d1 != d2:
             raise ValueError('Layer %s: dimension incompatibility %s != %s along axes %s. Layer shapes: %s, %s'
-                             % (self.name, d1, d2, axes, _shape_str(shape1), _shape_str(shape2)))
+                             % (self.name, d1, d2, axes, shape_str(shape1), shape_str(shape2)))
 
     def _merge_function(self, inputs):
         if len(inputs) != 2:

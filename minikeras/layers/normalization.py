@@ -1,8 +1,9 @@
 """Normalization layers: `BatchNormalization` (Keras 2.2 semantics)."""
 from .. import backend as K
 from .. import constraints, initializers, regularizers
+from ..backend.graph.tensor import shape_str
 from ..engine import input_checks
-from ..engine.base_layer import InputSpec, Layer, _shape_str
+from ..engine.base_layer import InputSpec, Layer
 
 
 _KERAS2 = object()  # BatchNormalization built without tf.keras's `fused` key
@@ -91,11 +92,11 @@ class BatchNormalization(Layer):
         ndim = len(input_shape)
         if not -ndim <= self.axis < ndim:
             raise ValueError('BatchNormalization %s: axis %d is out of range for an input of shape %s'
-                             % (self.name, self.axis, _shape_str(input_shape)))
+                             % (self.name, self.axis, shape_str(input_shape)))
         dim = input_shape[self.axis]
         if dim is None:
             raise ValueError('Axis %d of input tensor should have a defined dimension but the layer %s received '
-                             'an input with shape %s.' % (self.axis, self.name, _shape_str(input_shape)))
+                             'an input with shape %s.' % (self.axis, self.name, shape_str(input_shape)))
         self.input_spec = InputSpec(ndim=ndim, axes={self.axis: dim})
         shape = (dim,)
         if self.scale:

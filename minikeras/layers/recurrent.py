@@ -17,9 +17,10 @@ import numpy as np
 
 from .. import backend as K
 from .. import regularizers
+from ..backend.graph.tensor import shape_str
 from ..engine.base_layer import InputSpec, Layer
 from ..utils.generic_utils import has_arg, to_list
-from .recurrent_cells import (GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells, _output_size, _shape_str,
+from .recurrent_cells import (GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells, _output_size,
                               _state_sizes, _uses_lp)
 
 __all__ = ['RNN', 'StackedRNNCells', 'SimpleRNNCell', 'GRUCell', 'LSTMCell', 'SimpleRNN', 'GRU', 'LSTM']
@@ -198,7 +199,7 @@ class RNN(Layer):
             expected = self._state_shape(batch_size, dim)
             if value.shape != tuple(expected):
                 raise ValueError('State %d is incompatible with layer %s: expected shape %s, found shape %s'
-                                 % (index, self.name, _shape_str(expected), _shape_str(value.shape)))
+                                 % (index, self.name, shape_str(expected), shape_str(value.shape)))
             K.set_value(state, value)
 
     def get_initial_state(self, inputs):
@@ -240,7 +241,7 @@ class RNN(Layer):
         input_shape = tuple(input_shape)
         if len(input_shape) < 3:
             raise ValueError('Layer %s expects inputs of rank 3 (batch, time, features), got shape %s'
-                             % (self.name, _shape_str(input_shape)))
+                             % (self.name, shape_str(input_shape)))
         batch_size = input_shape[0] if self.stateful else None
         self.input_spec[0] = InputSpec(shape=(batch_size, None) + tuple(input_shape[2:]))
         step_input_shape = (input_shape[0],) + tuple(input_shape[2:])
@@ -308,7 +309,7 @@ class RNN(Layer):
         if self.unroll and timesteps is None:
             raise ValueError('Layer %s: cannot unroll a RNN if the time dimension is undefined (input shape %s). '
                              'Pass `input_shape`/`batch_input_shape` with a fixed number of time steps, or use '
-                             '`unroll=False`.' % (self.name, _shape_str(K.int_shape(inputs))))
+                             '`unroll=False`.' % (self.name, shape_str(K.int_shape(inputs))))
         cell = self.cell
         if constants and not has_arg(cell.call, 'constants'):
             raise ValueError('Layer %s: the RNN cell does not support constants (its `call` has no '

@@ -18,6 +18,7 @@ from .. import backend as K
 from .. import constraints
 from .. import initializers
 from .. import regularizers
+from ..backend.graph.tensor import shape_str
 from ..engine import input_checks
 from ..engine.base_layer import Layer
 from ..utils.generic_utils import has_arg, to_list
@@ -27,10 +28,6 @@ __all__ = ['StackedRNNCells', 'SimpleRNNCell', 'GRUCell', 'LSTMCell']
 # Activations known to act elementwise: they may be applied to all gates at once.
 _ELEMENTWISE = frozenset(getattr(activations, n) for n in ('sigmoid', 'hard_sigmoid', 'tanh', 'relu', 'linear',
                                                            'elu', 'selu', 'softplus', 'softsign', 'exponential'))
-
-
-def _shape_str(shape):
-    return '(' + ', '.join('None' if d is None else str(d) for d in shape) + ')'
 
 
 def _init_array(initializer, shape, dtype):
@@ -211,7 +208,7 @@ class _RecurrentCell(Layer):
         input_dim = input_shape[-1]
         if input_dim is None:
             raise ValueError('%s: the last axis of the input (features) must be known, got input shape %s'
-                             % (self.name, _shape_str(input_shape)))
+                             % (self.name, shape_str(input_shape)))
         return input_dim
 
     def _recurrent_input(self, h, k):

@@ -2,15 +2,12 @@
 import copy
 
 from .. import backend as K
+from ..backend.graph.tensor import shape_str
 from ..engine.base_layer import InputSpec, Layer
 from ..utils.generic_utils import has_arg, object_list_uid, to_list
 from .recurrent import _standardize_args, call_with_additional_inputs
 
 __all__ = ['Wrapper', 'TimeDistributed', 'Bidirectional']
-
-
-def _shape_str(shape):
-    return '(' + ', '.join('None' if d is None else str(d) for d in shape) + ')'
 
 
 def _as_layer(layer):
@@ -158,7 +155,7 @@ class TimeDistributed(Wrapper):
         input_shape = tuple(input_shape)
         if len(input_shape) < 3:
             raise ValueError('TimeDistributed %s: the input should be at least 3-D (batch, time, ...), got '
-                             'shape %s' % (self.name, _shape_str(input_shape)))
+                             'shape %s' % (self.name, shape_str(input_shape)))
         return (input_shape[0],) + input_shape[2:]
 
     def build(self, input_shape):

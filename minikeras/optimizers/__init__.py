@@ -29,9 +29,7 @@ update rules), `tf_keras_formats.py` (the optimizers of tf.keras / tf-keras
 `.h5` files: their configs, state layouts and saving back); this module holds the registry (`serialize`, `deserialize`,
 `get`) and the public names, importable as `minikeras.optimizers.Adam`.
 """
-import six
-
-from ..utils.generic_utils import deserialize_keras_object, get_custom_objects, serialize_keras_object
+from ..utils.generic_utils import get_custom_objects, registry_functions
 from .base import Optimizer, clip_norm
 from .rules import SGD, Adadelta, Adafactor, Adagrad, Adam, Adamax, Ftrl, Lion, Nadam, RMSprop
 
@@ -60,20 +58,15 @@ _ALL_CLASSES = {'sgd': SGD, 'rmsprop': RMSprop, 'adagrad': Adagrad, 'adadelta': 
 # --------------------------------------------------------------------------------------------
 # Registry
 # --------------------------------------------------------------------------------------------
-def serialize(optimizer):
-    """`{'class_name': ..., 'config': ...}` of an optimizer."""
-    return serialize_keras_object(optimizer)
-
-
-def deserialize(config, custom_objects=None):
-    """Creates an optimizer from `{'class_name': ..., 'config': ...}`.
+def _prepare_config(config, custom_objects):
+    """Checks an optimizer config and names its built-in class the Keras 2.2.4 way.
 
     Built-in class names match case-insensitively (`'adam'`, `'Adam'`,
     `'ADAM'`), with or without tf-keras's `Custom>` prefix; user classes are found in `custom_objects` or the global
     custom object scope, and take precedence over a built-in of the same name.
 
     Raises:
-        ValueError: unknown class name or malformed config.
+        ValueError: malformed config.
     """
     if not isinstance(config, dict) or 'class_name' not in config:
         raise ValueError('Could not interpret optimizer config %r (expected a dict with "class_name" and '
@@ -87,24 +80,10 @@ def deserialize(config, custom_objects=None):
         config['class_name'] = str(name).lower()
     config = dict(config)
     config.setdefault('config', {})
-    return deserialize_keras_object(config, module_objects=_ALL_CLASSES, custom_objects=custom_objects,
-                                    printable_module_name='optimizer')
+    return config
 
 
-def get(identifier):
-    """Resolves an optimizer identifier.
-
-    Args:
-        identifier: an `Optimizer` instance (returned unchanged), a name such
-            as `'adam'` (default arguments), or a config dict.
-
-    Raises:
-        ValueError: the identifier cannot be interpreted.
-    """
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, six.string_types):
-        return deserialize({'class_name': str(identifier), 'config': {}})
-    raise ValueError('Could not interpret optimizer identifier: ' + str(identifier))
+# get: an `Optimizer` instance (returned unchanged), a name such as 'adam' (default arguments) or a config dict.
+serialize, deserialize, get = registry_functions('optimizer', lambda: _ALL_CLASSES, names_are_classes=True,
+                                                 accepts=lambda obj: isinstance(obj, Optimizer),
+                                                 prepare=_prepare_config, describe=str)

@@ -181,6 +181,80 @@ def deserialize_keras_object(identifier, module_objects=None, custom_objects=Non
     raise ValueError('Could not interpret serialized %s: %r' % (printable_module_name, identifier))
 
 
+_NO_DEFAULT = object()
+
+
+def registry_functions(kind, module_objects, default=_NO_DEFAULT, names_are_classes=False, instantiate=None,
+                       accepts=callable, prepare=None, describe=repr):
+    """Builds the `serialize`, `deserialize` and `get` of a module of named objects.
+
+    Every configurable module (activations, constraints, initializers, losses,
+    metrics, regularizers, optimizers, layers) has these three functions; they
+    differ only in the options below, so they are written once, here.
+
+    Args:
+        kind: what the objects are called in messages, e.g. 'loss function'.
+        module_objects: a function returning the module's own `{name: object}`
+            (called at each lookup, so it sees the module as it is then).
+        default: what `get(None)` returns; left out, None is an identifier
+            `get` cannot interpret.
+        names_are_classes: True: `get('name')` builds the class of that name with
+            its default arguments (`{'class_name': name, 'config': {}}`);
+            False: it returns the object of that name.
+        instantiate: a base class, or None; `deserialize` builds a subclass of
+            it that a name resolves to with its default arguments.
+        accepts: whether `get` returns an identifier that is neither a name nor
+            a config unchanged (default: any callable).
+        prepare: optional `prepare(config, custom_objects) -> config` run by
+            `deserialize` before the lookup (it may validate and raise).
+        describe: how the `get` error message shows an identifier it cannot
+            interpret (default `repr`).
+
+    Returns:
+        `(serialize, deserialize, get)`:
+
+        - `serialize(obj)`: `{'class_name', 'config'}` of an object with
+          `get_config`, else its (registered) name; None for None.
+        - `deserialize(config, custom_objects=None)`: the object a name or a
+          config dict describes; lookup order: `custom_objects`, the global
+          custom object scope, then the module. Raises ValueError naming an
+          unknown name.
+        - `get(identifier)`: a name, a config dict, None or an accepted object
+          resolved as above; raises ValueError 'Could not interpret <kind>
+          identifier: ...' for anything else.
+    """
+    def serialize(obj):
+        return serialize_keras_object(obj)
+
+    def deserialize(config, custom_objects=None):
+        if prepare is not None:
+            config = prepare(config, custom_objects)
+        obj = deserialize_keras_object(config, module_objects=module_objects(), custom_objects=custom_objects,
+                                       printable_module_name=kind)
+        if instantiate is not None and isinstance(obj, type) and issubclass(obj, instantiate):
+            return obj()
+        return obj
+
+    def get(identifier):
+        if identifier is None and default is not _NO_DEFAULT:
+            return default
+        if isinstance(identifier, dict):
+            return deserialize(identifier)
+        if isinstance(identifier, six.string_types):
+            return deserialize({'class_name': str(identifier), 'config': {}} if names_are_classes else identifier)
+        if identifier is not None and accepts(identifier):
+            return identifier
+        raise ValueError('Could not interpret %s identifier: %s' % (kind, describe(identifier)))
+
+    serialize.__doc__ = 'The serialized form of a %s: a config dict, or its name.' % kind
+    deserialize.__doc__ = ('The %s a name or a `{"class_name", "config"}` dict describes.\n\n'
+                           '    Raises:\n        ValueError: the name is unknown.' % kind)
+    get.__doc__ = ('Resolves a %s identifier: a name, a config dict%s, or an object it accepts.\n\n'
+                   '    Raises:\n        ValueError: unknown name, or an identifier that is none of these.'
+                   % (kind, '' if default is _NO_DEFAULT else ', None'))
+    return serialize, deserialize, get
+
+
 class UnsafeConfigError(ValueError):
     """Raised when deserializing a config would execute stored Python bytecode (a `Lambda` saved from a
     `lambda`) while safe mode is on (the default)."""

@@ -95,3 +95,16 @@ def test_keras_json_without_backend_entry_is_silent(tmp_path):
     result = run_python('from minikeras import backend as K; print(K.floatx())', tmp_path / 'mk',
                         KERAS_HOME=str(keras_home))
     assert result.returncode == 0 and result.stdout.split() == ['float32'] and result.stderr == ''
+
+
+def test_configuration_under_its_first_path_is_the_state_module_s():
+    from minikeras.backend import common, state
+    names = ['floatx', 'set_floatx', 'epsilon', 'set_epsilon', 'image_data_format', 'set_image_data_format',
+             'cast_to_floatx', 'normalize_data_format', 'image_dim_ordering', 'set_image_dim_ordering']
+    assert [getattr(common, n) for n in names] == [getattr(state, n) for n in names]
+    previous = state.floatx()
+    common.set_floatx('float64')
+    try:
+        assert state.floatx() == 'float64'
+    finally:
+        state.set_floatx(previous)

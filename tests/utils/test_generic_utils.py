@@ -120,3 +120,51 @@ def test_register_keras_serializable_errors():
     with pytest.raises(ValueError, match='already registered'):
         keras.utils.register_keras_serializable('test_pkg', name='dup')(g)
     del generic_utils.get_custom_objects()['test_pkg>dup']
+
+
+class _Base(object):
+    def __init__(self, size=1):
+        self.size = size
+
+    def get_config(self):
+        return {'size': self.size}
+
+
+class _Big(_Base):
+    pass
+
+
+def _double(x):
+    return 2 * x
+
+
+def test_registry_functions_build_the_trio_with_each_option():
+    objects = {'_Base': _Base, '_Big': _Big, '_double': _double}
+    serialize, deserialize, get = generic_utils.registry_functions('widget', lambda: objects)
+    assert serialize(_Big(3)) == {'class_name': '_Big', 'config': {'size': 3}}
+    assert serialize(_double) == '_double' and serialize(None) is None
+    assert deserialize({'class_name': '_Big', 'config': {'size': 4}}).size == 4
+    assert get('_double') is _double and get(_double) is _double
+    assert get('_Big') is _Big  # names are not classes by default: the object itself
+    with pytest.raises(ValueError, match=r'Could not interpret widget identifier: None'):
+        get(None)
+    with pytest.raises(ValueError, match=r"Could not interpret widget identifier: 3"):
+        get(3)
+    with pytest.raises(ValueError, match='Unknown widget: nothing'):
+        get('nothing')
+    with pytest.raises(ValueError, match='Unknown widget: Gadget'):
+        deserialize({'class_name': 'Gadget', 'config': {}}, custom_objects={'Other': _Base})
+    assert deserialize({'class_name': 'Gadget', 'config': {}}, custom_objects={'Gadget': _Big}).size == 1
+
+    _, deserialize, get = generic_utils.registry_functions(
+        'gadget', lambda: objects, default=_double, names_are_classes=True, instantiate=_Base,
+        accepts=lambda obj: isinstance(obj, _Base), prepare=lambda config, custom: dict(config, config={'size': 7}),
+        describe=str)
+    assert get(None) is _double
+    assert isinstance(get('_Big'), _Big) and get('_Big').size == 7  # built, through prepare
+    instance = _Big()
+    assert get(instance) is instance
+    with pytest.raises(ValueError, match=r'Could not interpret gadget identifier: <function _double'):
+        get(_double)  # not accepted: only instances of _Base pass unchanged
+    deserialize_instantiating = generic_utils.registry_functions('thing', lambda: objects, instantiate=_Base)[1]
+    assert isinstance(deserialize_instantiating('_Big'), _Big)

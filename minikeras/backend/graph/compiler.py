@@ -12,9 +12,9 @@ variable is assigned, so updates are simultaneous.
 The learning phase is specialised: the program is compiled once per value fed
 for it, so `K.in_train_phase` branches cost nothing at run time.
 """
-import numpy as np
-
+from ..kernels.xp import xp as np
 from .gradients import toposort
+from .hooks import hook
 from .op import NOT_CONSTANT
 from .segments import Segment, plan_segments, sink_elementwise
 from .tensor import Constant, Placeholder, Tensor, Variable, shape_str
@@ -27,15 +27,14 @@ class GraphExecutionError(RuntimeError):
 def _as_update_pair(update):
     if isinstance(update, (tuple, list)) and len(update) == 2:
         variable, value = update
-    elif isinstance(update, Tensor) and update.owner is not None and update.owner.op.name == 'Assign':
+    elif isinstance(update, Tensor) and update.owner is not None and update.owner.op.assigns:
         variable, value = update.owner.inputs
     else:
         raise TypeError('An update must be K.update(...) or a (variable, new_value) pair, got %r' % (update,))
     if not isinstance(variable, Variable):
         raise TypeError('Only variables can be updated; got %r' % (variable,))
     if not isinstance(value, Tensor):
-        from ..ops.elementwise import constant
-        value = constant(value, dtype=variable.dtype)
+        value = hook('constant')(value, dtype=variable.dtype)
     return variable, value
 
 

@@ -5,6 +5,7 @@ asks each op for its vector-Jacobian product (built from ops, so the result can
 be differentiated again) and sums the contributions reaching each tensor.
 Broadcasting is undone once, here, for every op that declares `broadcasts`.
 """
+from .hooks import hook
 from .tensor import Tensor
 
 
@@ -77,10 +78,9 @@ def gradients(loss, variables, output_grad=None):
         A list of Tensors, one per variable, shaped like it (a single Tensor if
         `variables` is one). A variable that `loss` does not depend on gets zeros.
     """
-    from ..ops import elementwise as ew
     single = isinstance(variables, Tensor)
     wanted = [variables] if single else list(variables)
-    result = vjp([loss], [output_grad if output_grad is not None else ew.ones_like(loss)], wanted)
+    result = vjp([loss], [output_grad if output_grad is not None else hook('ones_like')(loss)], wanted)
     return result[0] if single else result
 
 
@@ -91,9 +91,6 @@ def vjp(outputs, cotangents, wanted, zeros_for_unrelated=True):
     A cotangent may be None (that output contributes nothing). Unrelated tensors
     get zeros, or None when `zeros_for_unrelated` is False.
     """
-    from ..ops import elementwise as ew
-    from ..ops import shape as shape_ops
-
     for v in wanted:
         if not isinstance(v, Tensor):
             raise TypeError('gradients: expected symbolic tensors to differentiate with respect to, '
@@ -121,9 +118,10 @@ def vjp(outputs, cotangents, wanted, zeros_for_unrelated=True):
             if g is None or id(x) not in relevant:
                 continue
             if apply.op.broadcasts and _may_be_broadcast(x, g, apply.inputs):
-                g = shape_ops.unbroadcast(g, x)
+                g = hook('unbroadcast')(g, x)
             previous = grads.get(id(x))
             grads[id(x)] = g if previous is None else previous + g
     if zeros_for_unrelated:
-        return [grads[id(v)] if id(v) in grads else ew.zeros_like(v) for v in wanted]
+        zeros_like = hook('zeros_like')
+        return [grads[id(v)] if id(v) in grads else zeros_like(v) for v in wanted]
     return [grads.get(id(v)) for v in wanted]

@@ -24,8 +24,9 @@ Example::
         def grad(self, inputs, outputs, output_grads):
             return [output_grads[0] * outputs[0]]
 """
-import numpy as np
 
+from . import hooks
+from ..kernels.xp import xp
 from .tensor import Apply, Tensor, shape_str
 
 #: Every Op subclass by name; a test walks it to check each has a gradient rule
@@ -66,6 +67,9 @@ class Op(object):
     #: into `out` (the output's shape and dtype; it may be one of the arrays);
     #: lets the compiler split runs of such ops over threads (graph/segments.py)
     forward_out = None
+    #: True: the op stands for assigning its second input to its first, a
+    #: variable; `K.function` accepts its output as an update
+    assigns = False
     #: True on abstract base classes, which are not registered as ops
     abstract = False
 
@@ -137,10 +141,9 @@ class Op(object):
 def _convert(op_name, index, value):
     if isinstance(value, Tensor):
         return value
-    from ..ops.elementwise import as_tensor
     try:
-        tensor = as_tensor(value)
-        numeric = np.dtype(tensor.dtype).kind in 'biufc'
+        tensor = hooks.hook('as_tensor')(value)
+        numeric = xp.dtype(tensor.dtype).kind in 'biufc'
     except (TypeError, ValueError):
         numeric = False
     if not numeric:
@@ -162,7 +165,7 @@ def _hashable(value):
         return tuple(_hashable(v) for v in value)
     if isinstance(value, dict):
         return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
-    if isinstance(value, np.ndarray):
+    if isinstance(value, xp.ndarray):
         raise TypeError('array attribute')
     return value
 
@@ -197,10 +200,10 @@ def broadcast_shapes(op_name, *shapes):
 def result_dtype(*dtypes):
     """Dtype of an elementwise op's result: numpy promotion, except that mixing an
     integer/bool with a float keeps the float type (no silent float64)."""
-    floats = [d for d in dtypes if np.dtype(d).kind == 'f']
+    floats = [d for d in dtypes if xp.dtype(d).kind == 'f']
     if floats:
-        return np.result_type(*floats).name
-    return np.result_type(*dtypes).name
+        return xp.result_type(*floats).name
+    return xp.result_type(*dtypes).name
 
 
 def normalize_axis(axis, ndim, op_name):

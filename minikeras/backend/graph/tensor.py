@@ -11,7 +11,7 @@ import itertools
 import os
 import sys
 
-import numpy as np
+from ..kernels.xp import xp
 
 _ids = itertools.count()
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -28,6 +28,10 @@ def _user_call_site():
 
 
 def shape_str(shape):
+    """A static shape as error messages print it: `(None, 3)`, `(5,)`, `()`; 'None'
+    for an unknown shape. The one formatter of shapes for every minikeras message."""
+    if shape is None:
+        return 'None'
     return '(' + ', '.join('None' if d is None else str(d) for d in shape) + (',)' if len(shape) == 1 else ')')
 
 
@@ -82,7 +86,7 @@ class Tensor(object):
         self.owner = owner
         self.index = index
         self.shape = TensorShape(None if d is None else int(d) for d in shape)
-        self.dtype = np.dtype(dtype).name
+        self.dtype = xp.dtype(dtype).name
         self.name = name
         self.order = next(_ids)
         self._declared_keras_shape = None
@@ -138,7 +142,7 @@ class Tensor(object):
     def __iter__(self):
         raise TypeError('A symbolic tensor is not iterable; index it or use K ops instead: %r' % (self,))
 
-    # Operators: defined in ops.operators (installed at import to avoid a cycle).
+    # Operators (+, *, @, [], comparisons): installed by minikeras.backend.ops when it is imported.
 
 
 class Variable(Tensor):
@@ -151,7 +155,7 @@ class Variable(Tensor):
     """
 
     def __init__(self, value, dtype=None, name=None, constraint=None, copy=True):
-        value = np.array(value, dtype=dtype, copy=True) if copy else value
+        value = xp.array(value, dtype=dtype, copy=True) if copy else value
         Tensor.__init__(self, value.shape, value.dtype, name=name)
         self.value = value
         self.constraint = constraint
@@ -181,7 +185,7 @@ class Constant(Tensor):
     """A tensor with a fixed numpy value."""
 
     def __init__(self, value, dtype=None, name=None):
-        value = np.asarray(value, dtype=dtype)
+        value = xp.asarray(value, dtype=dtype)
         if value.flags.writeable:
             value = value.copy()
             value.flags.writeable = False
@@ -190,10 +194,10 @@ class Constant(Tensor):
         self._uses_learning_phase = False
 
     def eval(self):
-        return np.array(self.value)
+        return xp.array(self.value)
 
     def numpy(self):
-        return np.array(self.value)
+        return xp.array(self.value)
 
 
 def is_tensor(x):

@@ -3,9 +3,9 @@
 Each submodule groups one family of functions; this module re-exports them all.
 See docs/backend.md for the contract a backend module must meet.
 """
-from ..common import (cast_to_floatx, epsilon, floatx, image_data_format, image_dim_ordering,  # noqa: F401
-                      normalize_data_format, set_epsilon, set_floatx, set_image_data_format,
-                      set_image_dim_ordering)
+from ..state import (cast_to_floatx, epsilon, floatx, image_data_format, image_dim_ordering,  # noqa: F401
+                     normalize_data_format, set_epsilon, set_floatx, set_image_data_format,
+                     set_image_dim_ordering)
 from ..kernels.threads import get_num_threads, set_num_threads  # noqa: F401
 from .array import *  # noqa: F401,F403
 from .control import *  # noqa: F401,F403

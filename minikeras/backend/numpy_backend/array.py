@@ -2,11 +2,10 @@
 tile, flatten, expand/squeeze, stack, one_hot, reverse, slice, arange, padding)."""
 import builtins
 
-import numpy as np
-
-from .. import common
+from .. import state
 from ..graph.op import normalize_axis
 from ..graph.tensor import Tensor, shape_str
+from ..kernels.xp import xp
 from ..ops import elementwise as ew
 from ..ops import shape as shape_ops
 
@@ -46,9 +45,9 @@ def reshape(x, shape):
         return shape_ops.ReshapeDynamic()(x, shape_tensor(shape))
     shape = tuple(-1 if d is None else int(d) for d in shape)
     if shape.count(-1) > 1:
-        known = ew.as_tensor(np.asarray(shape, 'int32'))
+        known = ew.as_tensor(xp.asarray(shape, 'int32'))
         runtime = shape_ops.Shape()(x)
-        return shape_ops.ReshapeDynamic()(x, ew.Switch()(ew.Equal()(known, ew.as_tensor(np.int32(-1))),
+        return shape_ops.ReshapeDynamic()(x, ew.Switch()(ew.Equal()(known, ew.as_tensor(xp.int32(-1))),
                                                          runtime, known))
     return shape_ops.Reshape(shape=shape)(x)
 
@@ -60,7 +59,7 @@ def shape_tensor(shape):
         return ew.Cast(dtype='int32')(shape) if shape.dtype != 'int32' else shape
     if not any(isinstance(d, Tensor) for d in shape):
         return tuple(int(d) for d in shape)
-    parts = [ew.as_tensor(np.asarray([d], 'int32')) if not isinstance(d, Tensor)
+    parts = [ew.as_tensor(xp.asarray([d], 'int32')) if not isinstance(d, Tensor)
              else shape_ops.Reshape(shape=(1,))(ew.Cast(dtype='int32')(d)) for d in shape]
     return shape_ops.Concatenate(axis=0)(*parts)
 
@@ -98,7 +97,7 @@ def permute_dimensions(x, pattern):
 
 def repeat_elements(x, rep, axis):
     """Repeats each element `rep` (an int or a scalar int tensor) times along
-    `axis`, like np.repeat; the axis may have an unknown length."""
+    `axis`, like xp.repeat; the axis may have an unknown length."""
     x = ew.as_tensor(x)
     axis = normalize_axis(axis, len(x.shape), 'repeat_elements')[0]
     if isinstance(rep, Tensor):
@@ -107,7 +106,7 @@ def repeat_elements(x, rep, axis):
 
 
 def _int_scalar(t):
-    t = t if np.dtype(t.dtype).kind in 'iu' else ew.Cast(dtype='int32')(t)
+    t = t if xp.dtype(t.dtype).kind in 'iu' else ew.Cast(dtype='int32')(t)
     if len(t.shape) != 0:
         t = shape_ops.Reshape(shape=())(t)
     return t
@@ -125,7 +124,7 @@ def tile(x, n):
     scalar int tensors, or a 1-D int tensor); a shorter `n` is padded with 1s
     on the left."""
     x = ew.as_tensor(x)
-    if isinstance(n, (int, np.integer)) or (isinstance(n, Tensor) and len(n.shape) == 0):
+    if isinstance(n, (int, xp.integer)) or (isinstance(n, Tensor) and len(n.shape) == 0):
         n = [n]
     if not isinstance(n, Tensor) and len(n) < len(x.shape):
         n = [1] * (len(x.shape) - len(n)) + list(n)
@@ -144,19 +143,8 @@ def batch_flatten(x):
     x = ew.as_tensor(x)
     rest = x.shape[1:]
     if None not in rest:
-        return shape_ops.Reshape(shape=(-1, int(np.prod(rest)) if rest else 1))(x)
-    return BatchFlatten()(x)
-
-
-class BatchFlatten(shape_ops.Op):
-    def infer(self, x):
-        return (x.shape[0], None), x.dtype
-
-    def forward(self, x):
-        return x.reshape(x.shape[0], -1)
-
-    def grad(self, inputs, outputs, gs):
-        return [shape_ops.ReshapeLike()(gs[0], inputs[0])]
+        return shape_ops.Reshape(shape=(-1, int(xp.prod(rest)) if rest else 1))(x)
+    return shape_ops.BatchFlatten()(x)
 
 
 def expand_dims(x, axis=-1):
@@ -193,7 +181,7 @@ def unstack(x, axis=0):
 
 def one_hot(indices, num_classes):
     """(batch, ..., ) integer indices -> (batch, ..., num_classes) float one-hot."""
-    return shape_ops.OneHot(num_classes=int(num_classes), dtype=common.floatx())(indices)
+    return shape_ops.OneHot(num_classes=int(num_classes), dtype=state.floatx())(indices)
 
 
 def reverse(x, axes):
@@ -233,12 +221,12 @@ def arange(start, stop=None, step=1, dtype='int32'):
     if stop is None:
         start, stop = 0, start
     if not any(isinstance(v, Tensor) for v in (start, stop, step)):
-        return ew.constant(np.arange(start, stop, step), dtype=dtype)
+        return ew.constant(xp.arange(start, stop, step), dtype=dtype)
     bounds = [ew.as_tensor(v) for v in (start, stop, step)]
     if any(len(b.shape) != 0 for b in bounds):
         raise ValueError('arange: start, stop and step must be scalars; got shapes %s'
                          % ', '.join(shape_str(b.shape) for b in bounds))
-    return shape_ops.Arange(dtype=np.dtype(dtype).name)(*bounds)
+    return shape_ops.Arange(dtype=xp.dtype(dtype).name)(*bounds)
 
 
 def pad(x, pads, value=0.0):
@@ -251,14 +239,14 @@ def temporal_padding(x, padding=(1, 1)):
 
 
 def spatial_2d_padding(x, padding=((1, 1), (1, 1)), data_format=None):
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     pads = [(0, 0), tuple(padding[0]), tuple(padding[1])]
     pads = [(0, 0)] + pads if data_format == 'channels_first' else pads + [(0, 0)]
     return pad(x, pads)
 
 
 def spatial_3d_padding(x, padding=((1, 1), (1, 1), (1, 1)), data_format=None):
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     pads = [(0, 0)] + [tuple(p) for p in padding]
     pads = [(0, 0)] + pads if data_format == 'channels_first' else pads + [(0, 0)]
     return pad(x, pads)

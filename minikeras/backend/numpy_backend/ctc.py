@@ -6,7 +6,7 @@ functions take `log(y_pred + epsilon())` as the scores of each frame.
 """
 import collections
 
-from .. import common
+from .. import state
 from ..graph.tensor import Tensor
 from ..ops import ctc as ctc_ops
 from ..ops import elementwise as ew
@@ -25,7 +25,7 @@ def _tensor(x):
 def _frame_scores(y_pred):
     """log(y_pred + epsilon), the per-frame class scores Keras 2.2.4 hands to TensorFlow's CTC."""
     y_pred = _tensor(y_pred)
-    return ew.Log()(y_pred + ew.as_tensor(common.epsilon(), like=y_pred))
+    return ew.Log()(y_pred + ew.as_tensor(state.epsilon(), like=y_pred))
 
 
 def ctc_batch_cost(y_true, y_pred, input_length, label_length):

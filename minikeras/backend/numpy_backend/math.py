@@ -1,8 +1,7 @@
 """K surface, part 2: products, reductions, elementwise math and comparisons."""
-import numpy as np
-
-from .. import common
+from .. import state
 from ..graph.tensor import Tensor, shape_str
+from ..kernels.xp import xp
 from ..ops import elementwise as ew
 from ..ops import linalg
 from ..ops import reduce as red
@@ -138,7 +137,7 @@ def transpose(x):
 def gather(reference, indices):
     """Rows of `reference` selected by the integer tensor `indices`."""
     reference = _t(reference)
-    indices = _t(indices) if isinstance(indices, Tensor) else ew.constant(np.asarray(indices), dtype='int32')
+    indices = _t(indices) if isinstance(indices, Tensor) else ew.constant(xp.asarray(indices), dtype='int32')
     return shape_ops.Gather()(reference, indices)
 
 
@@ -160,8 +159,8 @@ def prod(x, axis=None, keepdims=False):
 
 def mean(x, axis=None, keepdims=False):
     x = _t(x)
-    if np.dtype(x.dtype).kind != 'f':
-        x = ew.Cast(dtype=common.floatx())(x)
+    if xp.dtype(x.dtype).kind != 'f':
+        x = ew.Cast(dtype=state.floatx())(x)
     return red.reduce(red.Mean, x, axis, keepdims)
 
 
@@ -222,7 +221,7 @@ def sqrt(x):
     left out when `x` comes from an op whose values are never negative)."""
     x = _t(x)
     if x.owner is None or not x.owner.op.nonnegative:
-        x = ew.Clip(min_value=0.0, max_value=np.inf)(x)
+        x = ew.Clip(min_value=0.0, max_value=xp.inf)(x)
     return ew.Sqrt()(x)
 
 
@@ -269,9 +268,9 @@ def clip(x, min_value, max_value):
     if isinstance(min_value, Tensor) or isinstance(max_value, Tensor):
         return minimum(maximum(x, min_value), max_value)
     if max_value is None:
-        max_value = np.inf
+        max_value = xp.inf
     if min_value is None:
-        min_value = -np.inf
+        min_value = -xp.inf
     if max_value < min_value:
         max_value = min_value
     return ew.Clip(min_value=float(min_value), max_value=float(max_value))(x)

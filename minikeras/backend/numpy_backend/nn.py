@@ -1,8 +1,7 @@
 """K surface, part 6: activations, crossentropies, dropout, normalisation helpers."""
-import numpy as np
-
-from .. import common
+from .. import state
 from ..graph.tensor import Tensor, shape_str
+from ..kernels.xp import xp
 from ..ops import elementwise as ew
 from ..ops import nn as nn_ops
 from ..ops import reduce as red
@@ -102,7 +101,7 @@ def dropout(x, level, noise_shape=None, seed=None):
 
 
 def _epsilon_like(x):
-    return ew.as_tensor(common.epsilon(), like=x)
+    return ew.as_tensor(state.epsilon(), like=x)
 
 
 def _logits_of(output, op_class, axis=None):
@@ -138,7 +137,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if from_logits:
         return -km.sum(target * log_softmax(output, axis=axis[0]), axis=axis)
     output = output / red.Sum(axis=axis, keepdims=True)(output)
-    eps = common.epsilon()
+    eps = state.epsilon()
     output = ew.Clip(min_value=eps, max_value=1.0 - eps)(output)
     return -km.sum(target * ew.Log()(output), axis=axis)
 
@@ -155,7 +154,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         perm = [i for i in range(len(output.shape)) if i != axis] + [axis]
         output = shape_ops.Transpose(perm=tuple(perm))(output)
     if not from_logits:
-        eps = common.epsilon()
+        eps = state.epsilon()
         output = ew.Log()(ew.Clip(min_value=eps, max_value=1.0 - eps)(output))
     log_probs = log_softmax(output, axis=-1)
     num_classes = output.shape[-1]
@@ -167,7 +166,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def _sparse_target(target, output):
-    if np.dtype(target.dtype).kind == 'f':
+    if xp.dtype(target.dtype).kind == 'f':
         target = ew.Cast(dtype='int64')(ew.Round()(target))
     expected = len(output.shape) - 1
     if len(target.shape) == expected + 1:
@@ -195,7 +194,7 @@ def binary_crossentropy(target, output, from_logits=False):
     if logits is not None:
         output, from_logits = logits, True
     if not from_logits:
-        eps = common.epsilon()
+        eps = state.epsilon()
         output = ew.Clip(min_value=eps, max_value=1.0 - eps)(output)
         output = ew.Log()(output / (1.0 - output))
     # max(z, 0) - z * t + log(1 + exp(-|z|)), stable for every z.
@@ -211,14 +210,14 @@ def l2_normalize(x, axis=None):
 def in_top_k(predictions, targets, k):
     """Whether each target class is among the top `k` predictions (ties count
     as in, as TensorFlow's `in_top_k`)."""
-    targets = targets if isinstance(targets, Tensor) else ew.as_tensor(np.asarray(targets, 'int32'))
+    targets = targets if isinstance(targets, Tensor) else ew.as_tensor(xp.asarray(targets, 'int32'))
     if len(targets.shape) == 2:
         targets = shape_ops.Squeeze(axis=1)(targets)
-    if np.dtype(targets.dtype).kind == 'f':
+    if xp.dtype(targets.dtype).kind == 'f':
         targets = ew.Cast(dtype='int64')(targets)
     target_score = km.sum(predictions * one_hot(targets, predictions.shape[-1]), axis=-1, keepdims=True)
     larger = km.sum(ew.Cast(dtype='int32')(ew.Greater()(predictions, target_score)), axis=-1)
-    return ew.Less()(larger, ew.as_tensor(np.int64(k)))
+    return ew.Less()(larger, ew.as_tensor(xp.int64(k)))
 
 
 def _broadcast_stat(stat, x, reduction_axes):
@@ -280,7 +279,7 @@ def bias_add(x, bias, data_format=None):
     """Adds a bias vector along the channel axis, or a bias with one dimension
     per non-batch axis (for channels_first given as (..., channels) and
     reshaped, as Keras 2.2 does)."""
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     bias_shape = tuple(bias.shape)
     if len(bias_shape) != 1 and len(bias_shape) != len(x.shape) - 1:
         raise ValueError('bias_add: unexpected bias dimensions %d, expected 1 or %d'

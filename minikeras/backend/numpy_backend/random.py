@@ -1,5 +1,5 @@
 """K surface, part 5: random tensors, fresh at every run of a compiled function."""
-from .. import common
+from .. import state
 from ..ops import random as rnd
 from .array import shape_tensor
 
@@ -8,7 +8,7 @@ __all__ = ['random_normal', 'random_uniform', 'random_binomial', 'truncated_norm
 
 def _build(op_class, shape, dtype, seed, **params):
     shape = shape_tensor(shape)
-    dtype = dtype or common.floatx()
+    dtype = dtype or state.floatx()
     if isinstance(shape, tuple):
         return op_class(shape=shape, dtype=dtype, seed=seed, **params)()
     return op_class(shape=None, dtype=dtype, seed=seed, **params)(shape)

@@ -25,7 +25,7 @@ _CACHE_SIZE = 32
 
 
 def _is_update(tensor):
-    return tensor.owner is not None and tensor.owner.op.name == 'Assign'
+    return tensor.owner is not None and tensor.owner.op.assigns
 
 
 def _flatten(fetches, out):

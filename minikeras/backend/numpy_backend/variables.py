@@ -1,11 +1,11 @@
 """K surface, part 1: creating tensors, inspecting them, reading and writing
 variables, updates, `function` and `gradients`."""
-import numpy as np
-
-from .. import common, state
+from .. import state
 from ..graph import compiler
 from ..graph import gradients as _gradients
 from ..graph.tensor import Constant, Placeholder, Tensor, Variable, shape_str
+from ..kernels.xp import xp
+from ..ops import effects
 from ..ops import elementwise as ew
 from ..ops import shape as shape_ops
 
@@ -22,7 +22,7 @@ Function = compiler.Function
 
 
 def _dtype_name(dtype):
-    return np.dtype(dtype or common.floatx()).name
+    return xp.dtype(dtype or state.floatx()).name
 
 
 def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
@@ -50,14 +50,14 @@ def variable(value, dtype=None, name=None, constraint=None):
     if name is not None and state.name_scope_stack():
         name = get_name_scope() + '/' + name
     if isinstance(value, Constant) and getattr(value, 'transfer_to_variable', False) and \
-            value.value.dtype == np.dtype(dtype) and value.value.flags.owndata:
+            value.value.dtype == xp.dtype(dtype) and value.value.flags.owndata:
         value.transfer_to_variable = False
         buffer = value.value
         buffer.flags.writeable = True
         return Variable(buffer, dtype=dtype, name=name, constraint=constraint, copy=False)
     if isinstance(value, Tensor):
         value = eval(value)
-    return Variable(np.asarray(value), dtype=dtype, name=name, constraint=constraint)
+    return Variable(xp.asarray(value), dtype=dtype, name=name, constraint=constraint)
 
 
 def constant(value, dtype=None, shape=None, name=None):
@@ -113,11 +113,11 @@ def _filled(value, shape, dtype, name):
     dims = shape_tensor(shape) if isinstance(shape, (Tensor, list, tuple)) else shape
     if isinstance(dims, Tensor):
         return shape_ops.Fill(value=value, dtype=_dtype_name(dtype), shape=None)(dims)
-    return variable(np.full(shape, value), dtype, name)
+    return variable(xp.full(shape, value), dtype, name)
 
 
 def eye(size, dtype=None, name=None):
-    return variable(np.eye(size), dtype, name)
+    return variable(xp.eye(size), dtype, name)
 
 
 def zeros_like(x, dtype=None, name=None):
@@ -130,24 +130,16 @@ def ones_like(x, dtype=None, name=None):
 
 def identity(x, name=None):
     """A new tensor with the value of `x` (a copy-free graph node)."""
-    return ShapeIdentity()(x)
-
-
-class ShapeIdentity(ew.Unary):
-    def forward(self, x):
-        return x
-
-    def grad(self, inputs, outputs, gs):
-        return [gs[0]]
+    return ew.ShapeIdentity()(x)
 
 
 def random_uniform_variable(shape, low, high, dtype=None, name=None, seed=None):
-    rng = np.random.RandomState(seed) if seed is not None else np.random
+    rng = xp.random.RandomState(seed) if seed is not None else xp.random
     return variable(rng.uniform(low, high, size=shape), dtype, name)
 
 
 def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None):
-    rng = np.random.RandomState(seed) if seed is not None else np.random
+    rng = xp.random.RandomState(seed) if seed is not None else xp.random
     return variable(rng.normal(mean, scale, size=shape), dtype, name)
 
 
@@ -155,7 +147,7 @@ def int_shape(x):
     """The static shape as a tuple of int or None (the Keras shape if declared)."""
     if isinstance(x, Tensor):
         return tuple(x._keras_shape)
-    return tuple(np.shape(x))
+    return tuple(xp.shape(x))
 
 
 def get_variable_shape(x):
@@ -169,15 +161,15 @@ def shape(x):
 
 def ndim(x):
     """The rank of `x` (the tensor's own, whatever shape a layer declared for it)."""
-    return len(x.shape) if isinstance(x, Tensor) else np.ndim(x)
+    return len(x.shape) if isinstance(x, Tensor) else xp.ndim(x)
 
 
 def dtype(x):
-    return x.dtype if isinstance(x, Tensor) else np.asarray(x).dtype.name
+    return x.dtype if isinstance(x, Tensor) else xp.asarray(x).dtype.name
 
 
 def count_params(x):
-    return int(np.prod(x.value.shape)) if isinstance(x, Variable) else int(np.prod(int_shape(x)))
+    return int(xp.prod(x.value.shape)) if isinstance(x, Variable) else int(xp.prod(int_shape(x)))
 
 
 def cast(x, dtype):
@@ -185,18 +177,18 @@ def cast(x, dtype):
     if x is None:
         raise TypeError('cast: expected a tensor or an array, got None')
     if not isinstance(x, Tensor):
-        return np.asarray(x, dtype=dtype)
-    dtype = np.dtype(dtype).name
+        return xp.asarray(x, dtype=dtype)
+    dtype = xp.dtype(dtype).name
     return x if x.dtype == dtype else ew.Cast(dtype=dtype)(x)
 
 
 def get_value(x):
     """A copy of the current value of a variable (or constant)."""
     if isinstance(x, (Variable, Constant)):
-        return np.array(x.value)
+        return xp.array(x.value)
     if isinstance(x, Tensor):
         return eval(x)
-    return np.asarray(x)
+    return xp.asarray(x)
 
 
 def batch_get_value(ops):
@@ -211,7 +203,7 @@ def set_value(x, value):
     """
     if not isinstance(x, Variable):
         raise TypeError('set_value: expected a variable, got %r' % (x,))
-    value = np.asarray(value, dtype=x.value.dtype)
+    value = xp.asarray(value, dtype=x.value.dtype)
     if value.shape != x.value.shape:
         raise ValueError('set_value: variable %r has shape %s, the value has shape %s'
                          % (x.name, shape_str(x.value.shape), shape_str(value.shape)))
@@ -227,23 +219,10 @@ def eval(x):
     """Computes the value of a tensor that needs no fed inputs (numbers and
     arrays are returned as arrays)."""
     if isinstance(x, (Variable, Constant)):
-        return np.array(x.value)
+        return xp.array(x.value)
     if not isinstance(x, Tensor):
-        return np.asarray(x)
+        return xp.asarray(x)
     return compiler.Function([], [x])([])[0]
-
-
-class Assign(ew.Op):
-    """An update: evaluating it returns the new value; `K.function(updates=...)`
-    assigns it to the variable (input 0) after computing all outputs."""
-    differentiable = False
-    deterministic = False
-
-    def infer(self, variable, value):
-        return variable.shape, variable.dtype
-
-    def forward(self, variable, value):
-        return value
 
 
 def update(x, new_x):
@@ -256,7 +235,7 @@ def update(x, new_x):
                          % (x.name, shape_str(new_x.shape), shape_str(x.shape)))
     if new_x.dtype != x.dtype:
         new_x = ew.Cast(dtype=x.dtype)(new_x)
-    return Assign()(x, new_x)
+    return effects.Assign()(x, new_x)
 
 
 def update_add(x, increment):
@@ -296,10 +275,10 @@ def _assign_now_or_later(variable, new_value):
         return update(variable, new_value)
     if isinstance(new_value, Tensor):
         new_value = eval(new_value)
-    value = np.asarray(new_value, dtype=variable.value.dtype)
+    value = xp.asarray(new_value, dtype=variable.value.dtype)
     if value.shape != variable.value.shape:
-        value = np.broadcast_to(value, variable.value.shape)
-    variable.value = np.array(value)
+        value = xp.broadcast_to(value, variable.value.shape)
+    variable.value = xp.array(value)
     return variable
 
 
@@ -323,20 +302,8 @@ Variable.assign_add = _variable_assign_add
 Variable.assign_sub = _variable_assign_sub
 
 
-class PrintTensor(ew.Unary):
-    """Identity that prints `message` and the value each time it is computed."""
-    deterministic = False
-
-    def forward(self, x):
-        print(self.message, x)
-        return x
-
-    def grad(self, inputs, outputs, gs):
-        return [gs[0]]
-
-
 def print_tensor(x, message=''):
-    return PrintTensor(message=message)(x)
+    return effects.PrintTensor(message=message)(x)
 
 
 def function(inputs, outputs, updates=None, **kwargs):

@@ -1,5 +1,7 @@
 """Op definitions. Importing this package installs the Python operators
-(`+ - * / ** @`, unary minus, comparisons, indexing) on symbolic tensors."""
+(`+ - * / ** @`, unary minus, comparisons, indexing) on symbolic tensors and
+registers the graph hooks (`minikeras.backend.graph.hooks`)."""
+from ..graph import hooks
 from ..graph.tensor import Tensor
 from . import elementwise as ew
 from . import linalg, shape
@@ -47,3 +49,5 @@ def _install_operators():
 
 
 _install_operators()
+hooks.register(as_tensor=ew.as_tensor, constant=ew.constant, zeros_like=ew.zeros_like, ones_like=ew.ones_like,
+               unbroadcast=shape.unbroadcast)

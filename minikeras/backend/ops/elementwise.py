@@ -1,7 +1,5 @@
 """Elementwise ops: unary math, binary arithmetic with broadcasting, comparisons,
 `Switch` (where), casts, and the helpers that turn Python values into tensors."""
-import numpy as np
-
 from ..graph.op import NOT_CONSTANT, Op, broadcast_shapes, result_dtype
 from ..graph.tensor import Constant, Tensor
 from ..kernels import xp
@@ -10,12 +8,12 @@ from ..kernels import xp
 # Tensor construction helpers ----------------------------------------------------
 def constant(value, dtype=None, shape=None, name=None):
     """A Constant tensor; `shape` broadcasts a scalar `value` to that shape."""
-    from .. import common
+    from .. import state
     if dtype is None:
-        dtype = value.dtype if isinstance(value, np.ndarray) else common.floatx()
-    value = np.asarray(value, dtype=dtype)
+        dtype = value.dtype if isinstance(value, xp.ndarray) else state.floatx()
+    value = xp.asarray(value, dtype=dtype)
     if shape is not None:
-        value = np.broadcast_to(value, tuple(shape)).copy()
+        value = xp.broadcast_to(value, tuple(shape)).copy()
     return Constant(value, name=name)
 
 
@@ -31,18 +29,18 @@ def as_tensor(value, like=None):
         return value
     if isinstance(value, (list, tuple)) and _holds_tensor(value):
         return _stack([as_tensor(v, like=like) for v in value])
-    if like is not None and np.ndim(value) == 0 and not isinstance(value, np.ndarray):
+    if like is not None and xp.ndim(value) == 0 and not isinstance(value, xp.ndarray):
         kind = like.dtype
-        if isinstance(value, float) and np.dtype(kind).kind != 'f':
-            from .. import common
-            kind = common.floatx()
-        return Constant(np.asarray(value, dtype=kind))
-    if isinstance(value, np.ndarray):
+        if isinstance(value, float) and xp.dtype(kind).kind != 'f':
+            from .. import state
+            kind = state.floatx()
+        return Constant(xp.asarray(value, dtype=kind))
+    if isinstance(value, xp.ndarray):
         return Constant(value)
-    arr = np.asarray(value)
-    if arr.dtype == np.float64:
-        from .. import common
-        arr = arr.astype(like.dtype if like is not None and np.dtype(like.dtype).kind == 'f' else common.floatx())
+    arr = xp.asarray(value)
+    if arr.dtype == xp.float64:
+        from .. import state
+        arr = arr.astype(like.dtype if like is not None and xp.dtype(like.dtype).kind == 'f' else state.floatx())
     return Constant(arr)
 
 
@@ -332,7 +330,7 @@ class Cast(Unary):
     """Converts to `dtype`; gradient flows back only between float types."""
 
     def infer(self, x):
-        return x.shape, np.dtype(self.dtype).name
+        return x.shape, xp.dtype(self.dtype).name
 
     def forward(self, x):
         return x.astype(self.dtype, copy=False)
@@ -341,7 +339,7 @@ class Cast(Unary):
 
     def grad(self, inputs, outputs, gs):
         x = inputs[0]
-        if np.dtype(x.dtype).kind != 'f' or np.dtype(self.dtype).kind != 'f':
+        if xp.dtype(x.dtype).kind != 'f' or xp.dtype(self.dtype).kind != 'f':
             return [None]
         return [Cast(dtype=x.dtype)(gs[0])]
 
@@ -401,6 +399,16 @@ class StopGradient(Unary):
         return x
 
 
+class ShapeIdentity(Unary):
+    """Identity: a new graph node with its input's value (`K.identity`)."""
+
+    def forward(self, x):
+        return x
+
+    def grad(self, inputs, outputs, gs):
+        return [gs[0]]
+
+
 class ZerosLike(Unary):
     fresh_output = True
     differentiable = False
@@ -419,12 +427,12 @@ class OnesLike(Unary):
 
 def zeros_like(x, dtype=None):
     out = ZerosLike()(x)
-    return out if dtype is None or np.dtype(dtype).name == out.dtype else Cast(dtype=np.dtype(dtype).name)(out)
+    return out if dtype is None or xp.dtype(dtype).name == out.dtype else Cast(dtype=xp.dtype(dtype).name)(out)
 
 
 def ones_like(x, dtype=None):
     out = OnesLike()(x)
-    return out if dtype is None or np.dtype(dtype).name == out.dtype else Cast(dtype=np.dtype(dtype).name)(out)
+    return out if dtype is None or xp.dtype(dtype).name == out.dtype else Cast(dtype=xp.dtype(dtype).name)(out)
 
 
 # Binary arithmetic ---------------------------------------------------------------
@@ -465,7 +473,7 @@ class Pow(Binary):
     def grad(self, inputs, outputs, gs):
         x, y = inputs
         gx = gs[0] * y * Pow()(x, y - 1.0)
-        if np.dtype(y.dtype).kind != 'f' or (isinstance(y, Constant)):
+        if xp.dtype(y.dtype).kind != 'f' or (isinstance(y, Constant)):
             return [gx, None]
         safe_log = Log()(Switch()(Greater()(x, as_tensor(0.0, x)), x, ones_like(x)))
         return [gx, gs[0] * outputs[0] * safe_log]
@@ -560,6 +568,6 @@ class Switch(Op):
 
     def simplify(self, constant_inputs):
         cond = constant_inputs[0]
-        if cond is NOT_CONSTANT or np.ndim(cond) != 0:
+        if cond is NOT_CONSTANT or xp.ndim(cond) != 0:
             return None
         return 1 if bool(cond) else 2

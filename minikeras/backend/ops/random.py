@@ -2,9 +2,8 @@
 (from `seed`, or from numpy's global generator when seed is None), and draws
 fresh values at every run of a compiled function. They are never merged or
 constant-folded, and have no gradient."""
-import numpy as np
-
 from ..graph.op import Op
+from ..kernels.xp import xp
 from .shape import known_value
 
 
@@ -19,10 +18,10 @@ class RandomOp(Op):
     def __init__(self, **attrs):
         seed = attrs.get('seed')
         if seed is None:
-            seed = np.random.randint(10e6)
+            seed = xp.random.randint(10e6)
         attrs['seed'] = int(seed)
         Op.__init__(self, **attrs)
-        self.rng = np.random.RandomState(self.seed)
+        self.rng = xp.random.RandomState(self.seed)
 
     def infer(self, *shape_tensor):
         if shape_tensor:
@@ -62,8 +61,8 @@ class TruncatedNormal(RandomOp):
 
     def sample(self, shape):
         out = self.rng.normal(0.0, 1.0, shape)
-        bad = np.abs(out) > 2.0
+        bad = xp.abs(out) > 2.0
         while bad.any():
             out[bad] = self.rng.normal(0.0, 1.0, int(bad.sum()))
-            bad = np.abs(out) > 2.0
+            bad = xp.abs(out) > 2.0
         return out * self.stddev + self.mean

@@ -1,7 +1,5 @@
 """Reductions over axes (sum, mean, max, min, prod, any, all, argmax, argmin) and
 cumulative sums/products, with the broadcast op their gradients need."""
-import numpy as np
-
 from ..graph.op import Op, normalize_axis
 from ..kernels import xp
 from . import elementwise as ew
@@ -39,7 +37,7 @@ class Sum(Reduction):
 class Mean(Reduction):
     fresh_output = True
     def _dtype(self, x):
-        return x.dtype if np.dtype(x.dtype).kind == 'f' else 'float64'
+        return x.dtype if xp.dtype(x.dtype).kind == 'f' else 'float64'
 
     def forward(self, x):
         out = xp.mean(x, axis=self.axis, keepdims=self.keepdims)

@@ -1,8 +1,6 @@
 """Shape and indexing ops: reshape, transpose, expand/squeeze, indexing, concat,
 pad, tile, repeat, gather, reverse, one_hot, shape, and the (un)broadcast pair
 used by the gradient walker."""
-import numpy as np
-
 from ..graph.op import Op, broadcast_shapes
 from ..graph.tensor import Constant, Tensor, shape_str
 from ..kernels import xp
@@ -76,6 +74,19 @@ class ReshapeLike(Op):
         return [ReshapeLike()(gs[0], inputs[0]), None]
 
 
+class BatchFlatten(Op):
+    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...) when some d is unknown until run time."""
+
+    def infer(self, x):
+        return (x.shape[0], None), x.dtype
+
+    def forward(self, x):
+        return x.reshape(x.shape[0], -1)
+
+    def grad(self, inputs, outputs, gs):
+        return [ReshapeLike()(gs[0], inputs[0])]
+
+
 class Transpose(Op):
     def infer(self, x):
         if sorted(self.perm) != list(range(len(x.shape))):
@@ -87,7 +98,7 @@ class Transpose(Op):
         return xp.transpose(x, self.perm)
 
     def grad(self, inputs, outputs, gs):
-        inverse = tuple(int(i) for i in np.argsort(self.perm))
+        inverse = tuple(int(i) for i in xp.argsort(self.perm))
         return [Transpose(perm=inverse)(gs[0])]
 
 
@@ -133,9 +144,9 @@ def encode_index(index):
     tensors = []
 
     def bound(value):
-        if value is None or isinstance(value, (int, np.integer)):
+        if value is None or isinstance(value, (int, xp.integer)):
             return None if value is None else int(value)
-        if isinstance(value, Tensor) and len(value.shape) == 0 and np.dtype(value.dtype).kind in 'iu':
+        if isinstance(value, Tensor) and len(value.shape) == 0 and xp.dtype(value.dtype).kind in 'iu':
             tensors.append(value)
             return ('input', len(tensors) - 1)
         raise TypeError('Tensor indexing supports ints, slices (with int or scalar int tensor bounds), None '
@@ -257,7 +268,7 @@ class Concatenate(Op):
                     raise ValueError('Concatenate along axis %d: inputs disagree on dimension %d; got shapes %s'
                                      % (self.axis, axis, ', '.join(shape_str(x.shape) for x in xs)))
                 shape.append(known.pop() if known else None)
-        return tuple(shape), xs[0].dtype if len(set(x.dtype for x in xs)) == 1 else np.result_type(*[x.dtype for x in xs]).name
+        return tuple(shape), xs[0].dtype if len(set(x.dtype for x in xs)) == 1 else xp.result_type(*[x.dtype for x in xs]).name
 
     def forward(self, *xs):
         return xp.concatenate(xs, axis=self.axis)
@@ -322,7 +333,7 @@ class Pad(Op):
 
 
 class Tile(Op):
-    """`np.tile(x, reps)`: `reps` is the static attribute, or (reps=None) a 1-D int
+    """`xp.tile(x, reps)`: `reps` is the static attribute, or (reps=None) a 1-D int
     tensor input with one entry per axis of `x`."""
     fresh_output = True
 
@@ -359,7 +370,7 @@ class TileGrad(Op):
 
 
 class RepeatElements(Op):
-    """`np.repeat(x, rep, axis)`: each element repeated `rep` times along `axis`;
+    """`xp.repeat(x, rep, axis)`: each element repeated `rep` times along `axis`;
     `rep` is the attribute, or (rep=None) a scalar int tensor input."""
     fresh_output = True
 
@@ -396,7 +407,7 @@ class Gather(Op):
     fresh_output = True
 
     def infer(self, x, indices):
-        if np.dtype(indices.dtype).kind not in 'iu':
+        if xp.dtype(indices.dtype).kind not in 'iu':
             raise TypeError('Gather: indices must be integers, got dtype %s' % indices.dtype)
         return tuple(indices.shape) + tuple(x.shape[1:]), x.dtype
 
@@ -425,7 +436,7 @@ class GatherGrad(Op):
         flat_g = g.reshape((flat_idx.size,) + x.shape[1:])
         # Rows sorted by index (stably): the first row of each index is assigned,
         # the few repeated ones are added after it in order (much faster than
-        # np.add.at or reduceat over all rows, and summed in the same order).
+        # xp.add.at or reduceat over all rows, and summed in the same order).
         order = xp.argsort(flat_idx, kind='stable')
         sorted_idx = flat_idx[order]
         sorted_g = flat_g[order]
@@ -465,7 +476,7 @@ class OneHot(Op):
 
 
 class Arange(Op):
-    """`np.arange(start, stop, step)` of scalar tensors, as `dtype`."""
+    """`xp.arange(start, stop, step)` of scalar tensors, as `dtype`."""
     fresh_output = True
     differentiable = False
 
@@ -582,10 +593,10 @@ def known_value(t):
 def _known(t):
     ndim = len(t.shape)
     unknown = None if ndim != 1 or t.shape[0] is None else [None] * t.shape[0]
-    if ndim > 1 or np.dtype(t.dtype).kind not in 'iu':
+    if ndim > 1 or xp.dtype(t.dtype).kind not in 'iu':
         return None
     if t.owner is None:
-        return np.asarray(t.value).tolist() if isinstance(t, Constant) else unknown
+        return xp.asarray(t.value).tolist() if isinstance(t, Constant) else unknown
     op, inputs = t.owner.op, t.owner.inputs
     name = op.name
     if name == 'Shape':
