@@ -111,3 +111,17 @@ def test_parallel_for_raises_a_piece_error_after_every_share_stopped():
     with pytest.raises(ArithmeticError, match='piece 3'):
         threads.parallel_for(6, work, threads=2)
     assert sorted(seen) == [0, 1, 2, 3]  # the first share ran to its end; the second stopped at the error
+
+
+def test_single_threaded_blas_limits_then_restores_the_pool():
+    before = K.get_num_threads()
+    try:
+        K.set_num_threads(2)
+        if threads.blas_num_threads() is None:
+            pytest.skip('the BLAS library does not report its thread count here')
+        with threads.single_threaded_blas() as limited:
+            assert limited
+            assert threads.blas_num_threads() == 1
+        assert threads.blas_num_threads() == 2
+    finally:
+        K.set_num_threads(before)

@@ -22,6 +22,7 @@ releases the GIL inside its loops, so chunks of one large elementwise or copy
 operation run on all cores. Callers keep pieces large (tens of microseconds
 each) and call it only for large operations; with one thread it is a plain loop.
 """
+import contextlib
 import ctypes
 import math
 import os
@@ -228,3 +229,47 @@ def parallel_for(count, work, threads=None):
             error = error or e
     if error is not None:
         raise error
+
+
+_blas_handles = {}
+
+
+def _cached_openblas_functions():
+    """`_openblas_functions()` found once per process (the loaded libraries do not change)."""
+    if 'functions' not in _blas_handles:
+        _blas_handles['functions'] = _openblas_functions()
+    return _blas_handles['functions']
+
+
+@contextlib.contextmanager
+def single_threaded_blas():
+    """Within the block, the BLAS library computes each call on the calling thread.
+
+    For work that `parallel_for` spreads over the threads itself, each piece
+    holding a matrix product: a multi-threaded BLAS would serialize the pieces'
+    calls or oversubscribe the cores. Uses OpenBLAS's entry points directly
+    (microseconds), else threadpoolctl; the previous thread count is restored
+    on exit.
+
+    Yields:
+        True when BLAS was limited, False when it could not be (no OpenBLAS and
+        no threadpoolctl): callers then run their pieces one after another.
+    """
+    functions = [(setter, getter) for setter, getter in _cached_openblas_functions() if getter is not None]
+    if functions:
+        previous = [int(getter()) for _, getter in functions]
+        for setter, _ in functions:
+            setter(ctypes.c_int(1))
+        try:
+            yield True
+        finally:
+            for (setter, _), n in zip(functions, previous):
+                setter(ctypes.c_int(n))
+        return
+    try:
+        import threadpoolctl
+    except ImportError:
+        yield False
+        return
+    with threadpoolctl.threadpool_limits(limits=1, user_api='blas'):
+        yield True
