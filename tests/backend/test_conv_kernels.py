@@ -15,8 +15,8 @@ from minikeras.backend.kernels import pool as kpool
 def two_threads(monkeypatch):
     """Two kernel threads and tiny blocks: (enter, leave) switch back to the one-thread setting."""
     before = K.get_num_threads()
-    monkeypatch.setattr(kconv, 'BLOCK_BYTES', 2048)
-    monkeypatch.setattr(kconv, 'MIN_BLOCK_BYTES', 512)
+    monkeypatch.setattr(kconv, 'BLOCK_BYTES', 256)
+    monkeypatch.setattr(kconv, 'MIN_BLOCK_BYTES', 64)
     K.set_num_threads(2)
     yield
     K.set_num_threads(before)
@@ -75,3 +75,29 @@ def test_threaded_convolution_of_an_empty_batch(two_threads):
     assert kconv.conv_forward(x, np.ones((3, 3, 2, 4), 'float32'), (1, 1), (1, 1), 'valid').shape == (0, 3, 3, 4)
     np.testing.assert_array_equal(kconv.conv_grad_kernel(x, g, (3, 3), (1, 1), (1, 1), 'valid'),
                                   np.zeros((3, 3, 2, 4), 'float32'))
+
+
+POOL_CASES = [
+    # (spatial, pool, strides, padding)
+    ((8, 6), (2, 2), (2, 2), 'valid'),   # windows tiling the input
+    ((9, 7), (2, 2), (2, 2), 'valid'),   # tiling a cropped input
+    ((9, 7), (3, 2), (2, 1), 'same'),    # overlapping, padded
+    ((10,), (3,), (2,), 'valid'),
+    ((4, 5, 6), (2, 2, 3), (1, 2, 2), 'same'),
+]
+
+
+@pytest.mark.parametrize('spatial, pool, strides, padding', POOL_CASES)
+def test_threaded_pooling_kernels_match_one_thread(two_threads, spatial, pool, strides, padding):
+    rng = np.random.RandomState(2)
+    x = rng.randint(0, 4, (11,) + spatial + (3,)).astype('float32')  # ties: the first maximum gets the gradient
+
+    def run():
+        y = kpool.max_pool(x, pool, strides, padding)
+        g = np.cos(y)
+        a = kpool.avg_pool(x, pool, strides, padding)
+        return (y, kpool.max_pool_grad(x, y, g, pool, strides, padding), a,
+                kpool.avg_pool_grad(np.cos(a), spatial, pool, strides, padding))
+    assert len(kpool._sample_blocks(x)) > 2
+    for threaded, single in zip(run(), _one_thread(run)):
+        np.testing.assert_allclose(threaded, single, rtol=1e-6, atol=1e-6)

@@ -22,7 +22,7 @@ adds), never over samples.
 """
 import itertools
 
-from .threads import get_num_threads, parallel_for, single_threaded_blas
+from .threads import get_num_threads, parallel_drain, parallel_for, single_threaded_blas
 from .xp import xp
 
 
@@ -191,23 +191,28 @@ def block_threads(blocks):
     return max(1, min(len(blocks), get_num_threads() or 1))
 
 
-def run_shares(shares, work):
-    """Calls `work(k)` for k in range(shares), one share per kernel thread, BLAS single-threaded.
+def run_shares(count, work, spread=parallel_for):
+    """Calls `work(k)` for k in range(count) over the kernel threads, BLAS single-threaded.
 
-    Each share's matrix products run on its own thread (see
-    `threads.single_threaded_blas`). With one share this is a plain call and
-    BLAS keeps its threads; where BLAS cannot be limited the shares run one
-    after another.
+    Each piece's matrix products run on its own thread (see
+    `threads.single_threaded_blas`). With one piece or one thread this is a
+    plain loop and BLAS keeps its threads; where BLAS cannot be limited the
+    pieces run one after another.
+
+    Args:
+        spread: `threads.parallel_for` (fixed shares, one per thread) or
+            `threads.parallel_drain` (each thread takes the next piece).
     """
-    if shares <= 1:
-        for k in range(shares):
+    threads = min(count, get_num_threads() or 1)
+    if threads <= 1:
+        for k in range(count):
             work(k)
         return
     with single_threaded_blas() as limited:
         if limited:
-            parallel_for(shares, work, threads=shares)
+            spread(count, work, threads=threads)
         else:
-            for k in range(shares):
+            for k in range(count):
                 work(k)
 
 
@@ -218,14 +223,7 @@ def for_each_block(blocks, work):
     takes fewer) and computes it whole, im2col and GEMM together. `work` must
     write each block's result to its own memory.
     """
-    taken = itertools.count()  # next() on it is atomic: each block goes to exactly one thread
-
-    def drain(_):
-        i = next(taken)
-        while i < len(blocks):
-            work(blocks[i])
-            i = next(taken)
-    run_shares(block_threads(blocks), drain)
+    run_shares(len(blocks), lambda i: work(blocks[i]), spread=parallel_drain)
 
 
 def _cols_bytes(out_spatial, ksize, channels, itemsize):
@@ -282,8 +280,9 @@ def conv_forward(x, w, strides, dilation, padding, groups=1):
 def conv_grad_input(g, w, spatial, strides, dilation, padding, groups=1):
     """Gradient of :func:`conv_forward` w.r.t. its input (= transposed convolution).
 
-    Per cache-sized batch block (spread over the kernel threads): one GEMM to
-    window gradients, then :func:`col2im` into the block's rows of the result.
+    Per cache-sized batch block (spread over the kernel threads): one GEMM per
+    kernel offset to window gradients, then :func:`col2im` into the block's rows
+    of the result.
 
     Args:
         g: (batch, *out_spatial, O) upstream gradient.
@@ -302,7 +301,10 @@ def conv_grad_input(g, w, spatial, strides, dilation, padding, groups=1):
     dtype = xp.result_type(g.dtype, w.dtype)
     dx = xp.empty((g.shape[0],) + tuple(spatial) + (c,), dtype=dtype)
     if groups == 1:
-        w_t = xp.ascontiguousarray(w.reshape(-1, o).T)
+        # one (O, C) matrix per kernel offset: the GEMM then writes each offset's
+        # window gradients contiguously, and col2im adds contiguous slices.
+        w_k = xp.ascontiguousarray(w.reshape(kp, c, o).transpose(0, 2, 1))
+        offset_major = (nd,) + tuple(range(nd + 1, 2 * nd + 1)) + tuple(range(nd)) + (2 * nd + 1,)
     else:
         og = o // groups
         wg = w.reshape(kp, cg, groups, og).transpose(2, 3, 0, 1).reshape(groups, og, kp * cg)
@@ -311,11 +313,12 @@ def conv_grad_input(g, w, spatial, strides, dilation, padding, groups=1):
         gb = g[block]
         n = _prod(gb.shape[:-1])
         if groups == 1:
-            cols = xp.matmul(gb.reshape(n, o), w_t)
+            cols = xp.matmul(gb.reshape(1, n, o), w_k)  # (kp, n, C)
+            cols = cols.reshape(ksize + gb.shape[:-1] + (c,)).transpose(offset_major)
         else:
             gg = gb.reshape(n, groups, og).transpose(1, 0, 2)
             cols = xp.matmul(gg, wg).reshape(groups, n, kp, cg).transpose(1, 2, 0, 3)
-        cols = cols.reshape(gb.shape[:-1] + ksize + (c,))
+            cols = cols.reshape(gb.shape[:-1] + ksize + (c,))
         col2im(cols, spatial, ksize, strides, dilation, padding, out=dx[block])
     for_each_block(_blocks(g.shape[0], out, ksize, c, dx.itemsize), work)
     return dx

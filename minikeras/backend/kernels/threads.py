@@ -24,6 +24,7 @@ each) and call it only for large operations; with one thread it is a plain loop.
 """
 import contextlib
 import ctypes
+import itertools
 import math
 import os
 import threading
@@ -223,6 +224,52 @@ def parallel_for(count, work, threads=None):
     except BaseException as e:  # wait for the other shares before raising: they may use the same buffers
         error = e
     for future in futures:
+        try:
+            future.result()
+        except BaseException as e:
+            error = error or e
+    if error is not None:
+        raise error
+
+
+def parallel_drain(count, work, threads=None):
+    """Calls `work(i)` for every i in `range(count)`; each thread takes the next index not yet taken.
+
+    Unlike `parallel_for`'s fixed shares, a thread that starts late or runs on
+    a busy core simply takes fewer pieces, and pool threads that have not
+    started by the time the pieces run out are cancelled instead of awaited
+    (on a loaded machine the calling thread does not wait for a core to free
+    up). Pieces must not write to the same memory; nested calls run inline.
+
+    Args:
+        count: number of independent pieces.
+        work: a function of the piece index; its return value is ignored.
+        threads: at most this many threads (default: `get_num_threads()`).
+
+    Raises:
+        The first exception a piece raised, after every started thread has finished.
+    """
+    n = min(count, threads or get_num_threads() or 1)
+    if n <= 1 or getattr(_inside_pool, 'active', False):
+        for i in range(count):
+            work(i)
+        return
+    taken = itertools.count()  # next() on it is atomic: each index goes to exactly one thread
+
+    def drain(_):
+        i = next(taken)
+        while i < count:
+            work(i)
+            i = next(taken)
+    futures = [_executor(n - 1).submit(_run_share, drain, (k,)) for k in range(1, n)]
+    error = None
+    try:
+        _run_share(drain, (0,))
+    except BaseException as e:  # wait for the other threads before raising: they may use the same buffers
+        error = e
+    for future in futures:
+        if future.cancel():
+            continue
         try:
             future.result()
         except BaseException as e:
