@@ -113,14 +113,13 @@ def test_parallel_for_raises_a_piece_error_after_every_share_stopped():
     assert sorted(seen) == [0, 1, 2, 3]  # the first share ran to its end; the second stopped at the error
 
 
-def test_single_threaded_blas_limits_then_restores_the_pool():
+def test_blas_threads_limited_limits_then_restores_the_pool():
     before = K.get_num_threads()
     try:
         K.set_num_threads(2)
         if threads.blas_num_threads() is None:
             pytest.skip('the BLAS library does not report its thread count here')
-        with threads.single_threaded_blas() as limited:
-            assert limited
+        with threads.blas_threads_limited(1):
             assert threads.blas_num_threads() == 1
         assert threads.blas_num_threads() == 2
     finally:
@@ -157,3 +156,18 @@ def test_parallel_drain_raises_a_piece_error_and_runs_the_other_pieces():
     with pytest.raises(ArithmeticError, match='piece 3'):
         threads.parallel_drain(8, work, threads=2)
     assert 3 in seen and len(seen) == len(set(seen))
+
+
+def test_blas_threads_limited_restores_only_when_the_last_caller_leaves():
+    before = K.get_num_threads()
+    try:
+        K.set_num_threads(2)
+        if threads.blas_num_threads() is None:
+            pytest.skip('the BLAS library does not report its thread count here')
+        with threads.blas_threads_limited(1):
+            with threads.blas_threads_limited(1):
+                assert threads.blas_num_threads() == 1
+            assert threads.blas_num_threads() == 1  # the outer caller is still inside
+        assert threads.blas_num_threads() == 2
+    finally:
+        K.set_num_threads(before)

@@ -22,7 +22,7 @@ adds), never over samples.
 """
 import itertools
 
-from .threads import get_num_threads, parallel_drain, parallel_for, single_threaded_blas
+from .threads import blas_threads_limited, get_num_threads, parallel_drain, parallel_for
 from .xp import xp
 
 
@@ -195,9 +195,8 @@ def run_shares(count, work, spread=parallel_for):
     """Calls `work(k)` for k in range(count) over the kernel threads, BLAS single-threaded.
 
     Each piece's matrix products run on its own thread (see
-    `threads.single_threaded_blas`). With one piece or one thread this is a
-    plain loop and BLAS keeps its threads; where BLAS cannot be limited the
-    pieces run one after another.
+    `threads.blas_threads_limited`). With one piece or one thread this is a
+    plain loop and BLAS keeps its threads.
 
     Args:
         spread: `threads.parallel_for` (fixed shares, one per thread) or
@@ -208,12 +207,8 @@ def run_shares(count, work, spread=parallel_for):
         for k in range(count):
             work(k)
         return
-    with single_threaded_blas() as limited:
-        if limited:
-            spread(count, work, threads=threads)
-        else:
-            for k in range(count):
-                work(k)
+    with blas_threads_limited(1):
+        spread(count, work, threads=threads)
 
 
 def for_each_block(blocks, work):

@@ -279,6 +279,8 @@ def parallel_drain(count, work, threads=None):
 
 
 _blas_handles = {}
+#: callers inside `blas_threads_limited` and the BLAS thread counts to restore when the last one leaves
+_blas_limit = {'lock': threading.Lock(), 'depth': 0, 'previous': None}
 
 
 def _cached_openblas_functions():
@@ -289,34 +291,41 @@ def _cached_openblas_functions():
 
 
 @contextlib.contextmanager
-def single_threaded_blas():
-    """Within the block, the BLAS library computes each call on the calling thread.
+def blas_threads_limited(n):
+    """Within the block the BLAS pool uses at most `n` threads.
 
-    For work that `parallel_for` spreads over the threads itself, each piece
-    holding a matrix product: a multi-threaded BLAS would serialize the pieces'
-    calls or oversubscribe the cores. Uses OpenBLAS's entry points directly
-    (microseconds), else threadpoolctl; the previous thread count is restored
-    on exit.
-
-    Yields:
-        True when BLAS was limited, False when it could not be (no OpenBLAS and
-        no threadpoolctl): callers then run their pieces one after another.
+    For matrix products called from several threads at once (`parallel_for`
+    pieces, each computing on its own core): a multi-threaded BLAS would
+    serialize the pieces' calls or oversubscribe the cores. OpenBLAS is
+    reached through its own entry points (found once and cached;
+    threadpoolctl's limits inspect every loaded library at each call, too slow
+    for a per-op switch), else through threadpoolctl when installed; otherwise
+    the block runs unchanged. Blocks entered from several threads at once
+    share one limit, and the previous counts come back when the last one exits.
     """
     functions = [(setter, getter) for setter, getter in _cached_openblas_functions() if getter is not None]
-    if functions:
-        previous = [int(getter()) for _, getter in functions]
-        for setter, _ in functions:
-            setter(ctypes.c_int(1))
+    if not functions:
         try:
-            yield True
-        finally:
-            for (setter, _), n in zip(functions, previous):
-                setter(ctypes.c_int(n))
+            import threadpoolctl
+        except ImportError:
+            yield
+            return
+        with threadpoolctl.threadpool_limits(limits=n, user_api='blas'):
+            yield
         return
+    with _blas_limit['lock']:
+        if _blas_limit['depth'] == 0:
+            _blas_limit['previous'] = [int(getter()) for _, getter in functions]
+            for (setter, _), count in zip(functions, _blas_limit['previous']):
+                if count > n:
+                    setter(ctypes.c_int(n))
+        _blas_limit['depth'] += 1
     try:
-        import threadpoolctl
-    except ImportError:
-        yield False
-        return
-    with threadpoolctl.threadpool_limits(limits=1, user_api='blas'):
-        yield True
+        yield
+    finally:
+        with _blas_limit['lock']:
+            _blas_limit['depth'] -= 1
+            if _blas_limit['depth'] == 0:
+                for (setter, _), count in zip(functions, _blas_limit['previous']):
+                    if count > n:
+                        setter(ctypes.c_int(count))
