@@ -19,6 +19,10 @@ The three convolution kernels are:
 im2col is a strided *view* (``as_strided``) copied once into the GEMM operand;
 col2im loops over the kernel offsets (at most ``prod(kernel_size)`` strided
 adds), never over samples.
+
+The batch is processed in cache-sized blocks; with several kernel threads each
+thread takes the next block and runs its copy and GEMM itself, BLAS limited to
+one thread meanwhile (:func:`for_each_block`).
 """
 import itertools
 
