@@ -60,13 +60,17 @@ def test_threaded_convolution_kernels_match_one_thread(two_threads, spatial, ksi
         np.testing.assert_allclose(threaded, single, rtol=1e-5, atol=1e-5)
 
 
-def test_threaded_kernel_gradient_does_not_depend_on_timing(two_threads):
+@pytest.mark.parametrize('products_bytes', [16 << 20, 0])  # every block's product kept / one sum per thread
+def test_threaded_kernel_gradient_does_not_depend_on_timing(two_threads, monkeypatch, products_bytes):
+    monkeypatch.setattr(kconv, 'PRODUCTS_BYTES', products_bytes)
     rng = np.random.RandomState(1)
     x = rng.randn(17, 6, 6, 4).astype('float32')
     g = rng.randn(17, 4, 4, 5).astype('float32')
     runs = [kconv.conv_grad_kernel(x, g, (3, 3), (1, 1), (1, 1), 'valid') for _ in range(5)]
     for other in runs[1:]:
         np.testing.assert_array_equal(runs[0], other)
+    single = _one_thread(lambda: kconv.conv_grad_kernel(x, g, (3, 3), (1, 1), (1, 1), 'valid'))
+    np.testing.assert_allclose(runs[0], single, rtol=1e-5, atol=1e-5)
 
 
 def test_threaded_convolution_of_an_empty_batch(two_threads):

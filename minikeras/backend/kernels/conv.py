@@ -175,6 +175,8 @@ BLOCK_BYTES = 3 << 20
 #: With several threads the batch is cut into at least one block per thread, as
 #: long as blocks keep this many im2col bytes (smaller work stays on one thread).
 MIN_BLOCK_BYTES = 1 << 19
+#: The kernel gradient keeps every block's product when they take at most this many bytes.
+PRODUCTS_BYTES = 16 << 20
 
 
 def batch_blocks(batch, per_sample_bytes, threads=1):
@@ -327,9 +329,9 @@ def conv_grad_kernel(x, g, ksize, strides, dilation, padding, groups=1):
     """Gradient of :func:`conv_forward` w.r.t. its kernel.
 
     Per cache-sized batch block (spread over the kernel threads): im2col and one
-    GEMM; each thread sums a fixed, contiguous share of the blocks in batch
-    order and the shares' sums are added in order (the result does not depend
-    on thread timing).
+    GEMM. The blocks' products are added in an order fixed by the batch and the
+    thread count, never by thread timing: all of them in batch order when they
+    fit PRODUCTS_BYTES, else one running sum per thread over a fixed share.
 
     Args:
         x: (batch, *spatial, C) input.
@@ -346,29 +348,40 @@ def conv_grad_kernel(x, g, ksize, strides, dilation, padding, groups=1):
     pads, out = _geometry(x.shape[1:-1], ksize, strides, dilation, padding)
     dtype = xp.result_type(x.dtype, g.dtype)
     blocks = _blocks(x.shape[0], out, ksize, c, x.itemsize)
-    shares = block_threads(blocks)
-    partial = [None] * shares  # share k sums blocks k/shares..(k+1)/shares of the batch, in order
+    shape = (kp * c, o) if groups == 1 else (groups, kp * cg, og)
 
-    def share(k):
-        for block in blocks[k * len(blocks) // shares:(k + 1) * len(blocks) // shares]:
-            xb = pad_spatial(x[block], pads)
-            cols = xp.ascontiguousarray(windows(xb, ksize, strides, dilation, out)).reshape(-1, kp * c)
-            n = cols.shape[0]
-            g2 = g[block].reshape(n, o)
-            if groups == 1:
-                product = xp.matmul(cols.T, g2)
-            else:
-                a = cols.reshape(n, kp, groups, cg).transpose(2, 1, 3, 0).reshape(groups, kp * cg, n)
-                product = xp.matmul(a, g2.reshape(n, groups, og).transpose(1, 0, 2))
-            if partial[k] is None:
-                partial[k] = product.astype(dtype, copy=False)
-            else:
-                partial[k] += product
-    run_shares(shares, share)
-    if partial[0] is None:  # an empty batch
-        partial[0] = xp.zeros((kp * c, o) if groups == 1 else (groups, kp * cg, og), dtype=dtype)
-    dw = partial[0]
-    for other in partial[1:]:
+    def product(block):
+        xb = pad_spatial(x[block], pads)
+        cols = xp.ascontiguousarray(windows(xb, ksize, strides, dilation, out)).reshape(-1, kp * c)
+        n = cols.shape[0]
+        g2 = g[block].reshape(n, o)
+        if groups == 1:
+            return xp.matmul(cols.T, g2)
+        a = cols.reshape(n, kp, groups, cg).transpose(2, 1, 3, 0).reshape(groups, kp * cg, n)
+        return xp.matmul(a, g2.reshape(n, groups, og).transpose(1, 0, 2))
+
+    if block_threads(blocks) > 1 and len(blocks) * _prod(shape) * xp.dtype(dtype).itemsize <= PRODUCTS_BYTES:
+        # Small kernels: every block's product is kept, the threads take blocks as they
+        # come, and the products are added in batch order afterwards.
+        products = [None] * len(blocks)
+
+        def keep(i):
+            products[i] = product(blocks[i])
+        run_shares(len(blocks), keep, spread=parallel_drain)
+    else:
+        # One running sum per thread over a fixed, contiguous share of the blocks.
+        shares = block_threads(blocks)
+        products = [None] * shares
+
+        def share(k):
+            for block in blocks[k * len(blocks) // shares:(k + 1) * len(blocks) // shares]:
+                p = product(block)
+                products[k] = p if products[k] is None else xp.add(products[k], p, out=products[k])
+        run_shares(shares, share)
+    if not products or products[0] is None:  # an empty batch
+        products = [xp.zeros(shape, dtype=dtype)]
+    dw = products[0].astype(dtype, copy=False)
+    for other in products[1:]:
         dw += other
     if groups == 1:
         return dw.reshape(ksize + (c, o))
