@@ -1,5 +1,9 @@
 """Shape arithmetic shared by the convolution, pooling and locally-connected layers.
 
+The output-length and padding geometry has one definition, in the backend's
+convolution kernels (`minikeras.backend.kernels.conv`); `normalize_data_format`
+is the backend's. This module adds the Keras 2 helpers around them.
+
 All functions work on plain Python ints (None stands for an unknown length)
 and follow TensorFlow's conventions, which Keras 2 inherits:
 
@@ -18,6 +22,8 @@ Example::
     10
 """
 import numpy as np
+
+from ..backend.kernels.conv import effective_size, output_length
 
 _PADDINGS = ('valid', 'same', 'causal', 'full')
 
@@ -84,24 +90,29 @@ def normalize_padding(value):
 
 
 def normalize_data_format(value):
-    """`value` lower-cased and checked, or `K.image_data_format()` when it is None."""
+    """`value` lower-cased and checked, or `K.image_data_format()` when it is None.
+
+    The backend's `K.normalize_data_format` does the work (one definition);
+    a value that is not a string is checked as its `str()`.
+
+    Raises:
+        ValueError: neither "channels_first" nor "channels_last".
+    """
     from .. import backend as K
-    if value is None:
-        value = K.image_data_format()
-    data_format = str(value).lower()
-    if data_format not in ('channels_first', 'channels_last'):
-        raise ValueError('The `data_format` argument must be one of "channels_first", "channels_last"; '
-                         'received %r' % (value,))
-    return data_format
+    return K.normalize_data_format(value if value is None or isinstance(value, str) else str(value))
 
 
 def dilated_kernel_size(kernel_size, dilation=1):
     """The extent of a dilated kernel: `k + (k - 1) * (dilation - 1)`."""
-    return kernel_size + (kernel_size - 1) * (dilation - 1)
+    return effective_size(kernel_size, dilation)
 
 
 def conv_output_length(input_length, filter_size, padding, stride, dilation=1):
     """The output length of a convolution or pooling along one axis.
+
+    The convolution kernels' own geometry computes it (`output_length` of
+    `minikeras.backend.kernels.conv`, what the ops infer and run with); 'full'
+    padding is `extent - 1` elements on both sides.
 
     Args:
         input_length: int or None.
@@ -119,14 +130,10 @@ def conv_output_length(input_length, filter_size, padding, stride, dilation=1):
     if input_length is None:
         return None
     padding = _length_padding(padding)
-    extent = dilated_kernel_size(filter_size, dilation)
-    if padding in ('same', 'causal'):
-        length = input_length
-    elif padding == 'valid':
-        length = input_length - extent + 1
-    else:  # full
-        length = input_length + extent - 1
-    return max(0, (length + stride - 1) // stride)
+    if padding == 'full':
+        extent = effective_size(filter_size, dilation)
+        padding = (extent - 1, extent - 1)
+    return output_length(input_length, filter_size, stride, dilation, padding)
 
 
 def conv_input_length(output_length, filter_size, padding, stride):
@@ -181,7 +188,7 @@ def deconv_length(dim_size, stride_size, kernel_size, padding, output_padding, d
     if dim_size is None:
         return None
     padding = normalize_padding(padding)
-    extent = dilated_kernel_size(kernel_size, dilation)
+    extent = effective_size(kernel_size, dilation)
     if output_padding is None:
         if padding == 'valid':
             return dim_size * stride_size + max(extent - stride_size, 0)

@@ -111,3 +111,63 @@ def test_parallel_for_raises_a_piece_error_after_every_share_stopped():
     with pytest.raises(ArithmeticError, match='piece 3'):
         threads.parallel_for(6, work, threads=2)
     assert sorted(seen) == [0, 1, 2, 3]  # the first share ran to its end; the second stopped at the error
+
+
+def test_blas_threads_limited_limits_then_restores_the_pool():
+    before = K.get_num_threads()
+    try:
+        K.set_num_threads(2)
+        if threads.blas_num_threads() is None:
+            pytest.skip('the BLAS library does not report its thread count here')
+        with threads.blas_threads_limited(1):
+            assert threads.blas_num_threads() == 1
+        assert threads.blas_num_threads() == 2
+    finally:
+        K.set_num_threads(before)
+
+
+def test_parallel_drain_runs_every_piece_once_across_threads():
+    import threading
+    import time
+    seen, names = [], set()
+
+    def work(i):
+        time.sleep(0.002)  # long enough for the pool thread to start and take pieces
+        seen.append(i)
+        names.add(threading.current_thread().name)
+    threads.parallel_drain(20, work, threads=2)
+    assert sorted(seen) == list(range(20))
+    assert len(names) == 2
+
+
+def test_parallel_drain_with_one_thread_runs_inline_in_order():
+    seen = []
+    threads.parallel_drain(5, seen.append, threads=1)
+    assert seen == [0, 1, 2, 3, 4]
+
+
+def test_parallel_drain_raises_a_piece_error_and_runs_the_other_pieces():
+    seen = []
+
+    def work(i):
+        seen.append(i)
+        if i == 3:
+            raise ArithmeticError('piece 3')
+    with pytest.raises(ArithmeticError, match='piece 3'):
+        threads.parallel_drain(8, work, threads=2)
+    assert 3 in seen and len(seen) == len(set(seen))
+
+
+def test_blas_threads_limited_restores_only_when_the_last_caller_leaves():
+    before = K.get_num_threads()
+    try:
+        K.set_num_threads(2)
+        if threads.blas_num_threads() is None:
+            pytest.skip('the BLAS library does not report its thread count here')
+        with threads.blas_threads_limited(1):
+            with threads.blas_threads_limited(1):
+                assert threads.blas_num_threads() == 1
+            assert threads.blas_num_threads() == 1  # the outer caller is still inside
+        assert threads.blas_num_threads() == 2
+    finally:
+        K.set_num_threads(before)

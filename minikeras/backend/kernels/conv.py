@@ -19,9 +19,14 @@ The three convolution kernels are:
 im2col is a strided *view* (``as_strided``) copied once into the GEMM operand;
 col2im loops over the kernel offsets (at most ``prod(kernel_size)`` strided
 adds), never over samples.
+
+The batch is processed in cache-sized blocks; with several kernel threads each
+thread takes the next block and runs its copy and GEMM itself, BLAS limited to
+one thread meanwhile (:func:`for_each_block`).
 """
 import itertools
 
+from .threads import blas_threads_limited, get_num_threads, parallel_drain, parallel_for
 from .xp import xp
 
 
@@ -163,28 +168,79 @@ def col2im(cols, spatial, ksize, strides, dilation, padding, out=None):
 
 
 # Convolution -----------------------------------------------------------------------------
-#: Target size of one block's im2col buffer: small enough to stay in cache between
-#: the copy and the GEMM that reads it (measured ~1.7x faster than whole-batch
-#: im2col on the benchmark CNN with one thread; with two threads on an idle
-#: machine 3 MiB blocks also beat 16 MiB ones on the CNN and tie on ConvLSTM2D).
+#: Target size of one block's im2col buffer: small enough to stay in a core's cache
+#: between the copy and the GEMM that reads it (measured ~1.7x faster than
+#: whole-batch im2col on the benchmark CNN with one thread).
 BLOCK_BYTES = 3 << 20
+#: With several threads the batch is cut into at least one block per thread, as
+#: long as blocks keep this many im2col bytes (smaller work stays on one thread).
+MIN_BLOCK_BYTES = 1 << 19
+#: The kernel gradient keeps every block's product when they take at most this many bytes.
+PRODUCTS_BYTES = 16 << 20
 
 
-def batch_blocks(batch, per_sample_bytes):
-    """Slices splitting the batch into blocks whose im2col buffers are ~BLOCK_BYTES."""
-    step = max(1, int(BLOCK_BYTES // max(per_sample_bytes, 1)))
+def batch_blocks(batch, per_sample_bytes, threads=1):
+    """Slices splitting the batch into blocks whose im2col buffers are ~BLOCK_BYTES.
+
+    With `threads` > 1 the blocks are made smaller where needed so that every
+    thread gets one, but not below MIN_BLOCK_BYTES.
+    """
+    per_sample = max(per_sample_bytes, 1)
+    step = max(1, int(BLOCK_BYTES // per_sample))
+    if threads > 1:
+        step = max(min(step, -(-batch // threads)), int(MIN_BLOCK_BYTES // per_sample), 1)
     return [slice(i, min(i + step, batch)) for i in range(0, batch, step)]
+
+
+def block_threads(blocks):
+    """How many kernel threads share `blocks` batch blocks (at most one per block)."""
+    return max(1, min(len(blocks), get_num_threads() or 1))
+
+
+def run_shares(count, work, spread=parallel_for):
+    """Calls `work(k)` for k in range(count) over the kernel threads, BLAS single-threaded.
+
+    Each piece's matrix products run on its own thread (see
+    `threads.blas_threads_limited`). With one piece or one thread this is a
+    plain loop and BLAS keeps its threads.
+
+    Args:
+        spread: `threads.parallel_for` (fixed shares, one per thread) or
+            `threads.parallel_drain` (each thread takes the next piece).
+    """
+    threads = min(count, get_num_threads() or 1)
+    if threads <= 1:
+        for k in range(count):
+            work(k)
+        return
+    with blas_threads_limited(1):
+        spread(count, work, threads=threads)
+
+
+def for_each_block(blocks, work):
+    """Calls `work(block)` for every batch slice of `blocks`, spread over the kernel threads.
+
+    Each thread takes the next block not yet taken (a core busy with other work
+    takes fewer) and computes it whole, im2col and GEMM together. `work` must
+    write each block's result to its own memory.
+    """
+    run_shares(len(blocks), lambda i: work(blocks[i]), spread=parallel_drain)
 
 
 def _cols_bytes(out_spatial, ksize, channels, itemsize):
     return _prod(out_spatial) * _prod(ksize) * channels * itemsize
 
 
+def _blocks(batch, out_spatial, ksize, channels, itemsize):
+    return batch_blocks(batch, _cols_bytes(out_spatial, ksize, channels, itemsize), get_num_threads() or 1)
+
+
 def conv_forward(x, w, strides, dilation, padding, groups=1):
     """N-d convolution (cross-correlation, as Keras/TF).
 
-    The batch is processed in cache-sized blocks: im2col of a block, then one
-    GEMM (a batched GEMM over groups when `groups > 1`) into the output.
+    The batch is processed in cache-sized blocks, spread over the kernel
+    threads: im2col of a block, then one GEMM (a batched GEMM over groups when
+    `groups > 1`) into the block's rows of the output.
 
     Args:
         x: (batch, *spatial, C) input.
@@ -199,16 +255,18 @@ def conv_forward(x, w, strides, dilation, padding, groups=1):
     nd = x.ndim - 2
     ksize = tuple(w.shape[:nd])
     c, o = x.shape[-1], w.shape[-1]
+    kp = _prod(ksize)
     pads, out = _geometry(x.shape[1:-1], ksize, strides, dilation, padding)
     dtype = xp.result_type(x.dtype, w.dtype)
     y = xp.empty((x.shape[0],) + out + (o,), dtype=dtype)
     w2 = w.reshape(-1, o)
     if groups > 1:
-        kp, cg = _prod(ksize), w.shape[-2]
+        cg = w.shape[-2]
         wg = w.reshape(kp, cg, groups, o // groups).transpose(2, 0, 1, 3).reshape(groups, kp * cg, o // groups)
-    for block in batch_blocks(x.shape[0], _cols_bytes(out, ksize, c, x.itemsize)):
+
+    def work(block):
         xb = pad_spatial(x[block], pads)
-        cols = xp.ascontiguousarray(windows(xb, ksize, strides, dilation, out)).reshape(-1, _prod(ksize) * c)
+        cols = xp.ascontiguousarray(windows(xb, ksize, strides, dilation, out)).reshape(-1, kp * c)
         yb = y[block].reshape(-1, o)
         if groups == 1:
             xp.matmul(cols, w2, out=yb)
@@ -216,13 +274,16 @@ def conv_forward(x, w, strides, dilation, padding, groups=1):
             n = cols.shape[0]
             a = cols.reshape(n, kp, groups, cg).transpose(2, 0, 1, 3).reshape(groups, n, kp * cg)
             yb[...] = xp.matmul(a, wg).transpose(1, 0, 2).reshape(n, o)
+    for_each_block(_blocks(x.shape[0], out, ksize, c, x.itemsize), work)
     return y
 
 
 def conv_grad_input(g, w, spatial, strides, dilation, padding, groups=1):
     """Gradient of :func:`conv_forward` w.r.t. its input (= transposed convolution).
 
-    Per cache-sized batch block: one GEMM to window gradients, then :func:`col2im`.
+    Per cache-sized batch block (spread over the kernel threads): one GEMM per
+    kernel offset to window gradients, then :func:`col2im` into the block's rows
+    of the result.
 
     Args:
         g: (batch, *out_spatial, O) upstream gradient.
@@ -241,27 +302,36 @@ def conv_grad_input(g, w, spatial, strides, dilation, padding, groups=1):
     dtype = xp.result_type(g.dtype, w.dtype)
     dx = xp.empty((g.shape[0],) + tuple(spatial) + (c,), dtype=dtype)
     if groups == 1:
-        w_t = xp.ascontiguousarray(w.reshape(-1, o).T)
+        # one (O, C) matrix per kernel offset: the GEMM then writes each offset's
+        # window gradients contiguously, and col2im adds contiguous slices.
+        w_k = xp.ascontiguousarray(w.reshape(kp, c, o).transpose(0, 2, 1))
+        offset_major = (nd,) + tuple(range(nd + 1, 2 * nd + 1)) + tuple(range(nd)) + (2 * nd + 1,)
     else:
         og = o // groups
         wg = w.reshape(kp, cg, groups, og).transpose(2, 3, 0, 1).reshape(groups, og, kp * cg)
-    for block in batch_blocks(g.shape[0], _cols_bytes(out, ksize, c, dx.itemsize)):
+
+    def work(block):
         gb = g[block]
         n = _prod(gb.shape[:-1])
         if groups == 1:
-            cols = xp.matmul(gb.reshape(n, o), w_t)
+            cols = xp.matmul(gb.reshape(1, n, o), w_k)  # (kp, n, C)
+            cols = cols.reshape(ksize + gb.shape[:-1] + (c,)).transpose(offset_major)
         else:
             gg = gb.reshape(n, groups, og).transpose(1, 0, 2)
             cols = xp.matmul(gg, wg).reshape(groups, n, kp, cg).transpose(1, 2, 0, 3)
-        cols = cols.reshape(gb.shape[:-1] + ksize + (c,))
+            cols = cols.reshape(gb.shape[:-1] + ksize + (c,))
         col2im(cols, spatial, ksize, strides, dilation, padding, out=dx[block])
+    for_each_block(_blocks(g.shape[0], out, ksize, c, dx.itemsize), work)
     return dx
 
 
 def conv_grad_kernel(x, g, ksize, strides, dilation, padding, groups=1):
     """Gradient of :func:`conv_forward` w.r.t. its kernel.
 
-    Per cache-sized batch block: im2col and one GEMM accumulated into the result.
+    Per cache-sized batch block (spread over the kernel threads): im2col and one
+    GEMM. The blocks' products are added in an order fixed by the batch and the
+    thread count, never by thread timing: all of them in batch order when they
+    fit PRODUCTS_BYTES, else one running sum per thread over a fixed share.
 
     Args:
         x: (batch, *spatial, C) input.
@@ -277,20 +347,42 @@ def conv_grad_kernel(x, g, ksize, strides, dilation, padding, groups=1):
     cg, og = c // groups, o // groups
     pads, out = _geometry(x.shape[1:-1], ksize, strides, dilation, padding)
     dtype = xp.result_type(x.dtype, g.dtype)
-    if groups == 1:
-        dw = xp.zeros((kp * c, o), dtype=dtype)
-    else:
-        dw = xp.zeros((groups, kp * cg, og), dtype=dtype)
-    for block in batch_blocks(x.shape[0], _cols_bytes(out, ksize, c, x.itemsize)):
+    blocks = _blocks(x.shape[0], out, ksize, c, x.itemsize)
+    shape = (kp * c, o) if groups == 1 else (groups, kp * cg, og)
+
+    def product(block):
         xb = pad_spatial(x[block], pads)
         cols = xp.ascontiguousarray(windows(xb, ksize, strides, dilation, out)).reshape(-1, kp * c)
         n = cols.shape[0]
         g2 = g[block].reshape(n, o)
         if groups == 1:
-            dw += xp.matmul(cols.T, g2)
-        else:
-            a = cols.reshape(n, kp, groups, cg).transpose(2, 1, 3, 0).reshape(groups, kp * cg, n)
-            dw += xp.matmul(a, g2.reshape(n, groups, og).transpose(1, 0, 2))
+            return xp.matmul(cols.T, g2)
+        a = cols.reshape(n, kp, groups, cg).transpose(2, 1, 3, 0).reshape(groups, kp * cg, n)
+        return xp.matmul(a, g2.reshape(n, groups, og).transpose(1, 0, 2))
+
+    if block_threads(blocks) > 1 and len(blocks) * _prod(shape) * xp.dtype(dtype).itemsize <= PRODUCTS_BYTES:
+        # Small kernels: every block's product is kept, the threads take blocks as they
+        # come, and the products are added in batch order afterwards.
+        products = [None] * len(blocks)
+
+        def keep(i):
+            products[i] = product(blocks[i])
+        run_shares(len(blocks), keep, spread=parallel_drain)
+    else:
+        # One running sum per thread over a fixed, contiguous share of the blocks.
+        shares = block_threads(blocks)
+        products = [None] * shares
+
+        def share(k):
+            for block in blocks[k * len(blocks) // shares:(k + 1) * len(blocks) // shares]:
+                p = product(block)
+                products[k] = p if products[k] is None else xp.add(products[k], p, out=products[k])
+        run_shares(shares, share)
+    if not products or products[0] is None:  # an empty batch
+        products = [xp.zeros(shape, dtype=dtype)]
+    dw = products[0].astype(dtype, copy=False)
+    for other in products[1:]:
+        dw += other
     if groups == 1:
         return dw.reshape(ksize + (c, o))
     return dw.reshape(groups, kp, cg, og).transpose(1, 2, 0, 3).reshape(ksize + (cg, o))

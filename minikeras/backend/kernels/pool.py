@@ -9,10 +9,14 @@ the whole gradient to one element.
 
 Average pooling with 'same' padding divides by the number of valid (unpadded)
 elements of each window, as TensorFlow.
+
+Large batches are cut into cache-sized blocks of samples, spread over the
+kernel threads (each block's passes stay in its core's cache).
 """
 import itertools
 
-from .conv import _geometry, col2im, pad_spatial, windows
+from .conv import _geometry, batch_blocks, col2im, for_each_block, pad_spatial, windows
+from .threads import get_num_threads
 from .xp import xp
 
 
@@ -42,14 +46,24 @@ def _take(view, nd, offset):
     return view[(slice(None),) * (1 + nd) + offset]
 
 
+def _sample_blocks(x):
+    """Batch blocks of `x` for the pooling passes (one block when `x` is small)."""
+    return batch_blocks(x.shape[0], x[:1].nbytes, get_num_threads() or 1)
+
+
 def max_pool(x, pool, strides, padding):
     """Max pooling: (batch, *spatial, C) -> (batch, *out, C)."""
     nd = x.ndim - 2
-    view, _, _ = _window_view(x, pool, strides, padding, -xp.inf)
+    view, _, out_spatial = _window_view(x, pool, strides, padding, -xp.inf)
     offsets = _offsets(pool)
-    out = xp.array(_take(view, nd, offsets[0]))
-    for offset in offsets[1:]:
-        xp.maximum(out, _take(view, nd, offset), out=out)
+    out = xp.empty((x.shape[0],) + tuple(out_spatial) + (x.shape[-1],), dtype=x.dtype)
+
+    def work(block):
+        vb, ob = view[block], out[block]
+        ob[...] = _take(vb, nd, offsets[0])
+        for offset in offsets[1:]:
+            xp.maximum(ob, _take(vb, nd, offset), out=ob)
+    for_each_block(_sample_blocks(x), work)
     return out
 
 
@@ -87,14 +101,24 @@ def max_pool_grad(x, y, g, pool, strides, padding):
         for o, p in zip(g.shape[1:-1], pool):
             split += (o, p)
         dx = xp.empty(split + (x.shape[-1],), dtype=g.dtype)
-        for offset, mask in _first_max_masks(view, y, nd, offsets):
-            target = (slice(None),) + tuple(v for o in offset for v in (slice(None), o))
-            xp.multiply(g, mask, out=dx[target])
+
+        def tiled(block):
+            db, gb = dx[block], g[block]
+            for offset, mask in _first_max_masks(view[block], y[block], nd, offsets):
+                target = (slice(None),) + tuple(v for o in offset for v in (slice(None), o))
+                xp.multiply(gb, mask, out=db[target])
+        for_each_block(_sample_blocks(x), tiled)
         return dx.reshape(x.shape)
-    cols = xp.empty(g.shape[:1 + nd] + tuple(pool) + (g.shape[-1],), dtype=g.dtype)
-    for offset, mask in _first_max_masks(view, y, nd, offsets):
-        xp.multiply(g, mask, out=cols[(slice(None),) * (1 + nd) + offset])
-    return col2im(cols, x.shape[1:-1], pool, strides, (1,) * nd, padding)
+    dx = xp.empty(x.shape, dtype=g.dtype)
+
+    def overlapping(block):
+        gb = g[block]
+        cols = xp.empty(gb.shape[:1 + nd] + tuple(pool) + (g.shape[-1],), dtype=g.dtype)
+        for offset, mask in _first_max_masks(view[block], y[block], nd, offsets):
+            xp.multiply(gb, mask, out=cols[(slice(None),) * (1 + nd) + offset])
+        col2im(cols, x.shape[1:-1], pool, strides, (1,) * nd, padding, out=dx[block])
+    for_each_block(_sample_blocks(x), overlapping)
+    return dx
 
 
 def max_pool_select(x, y, h, pool, strides, padding):
@@ -123,15 +147,24 @@ def _valid_counts(spatial, pool, strides, padding, dtype):
 def avg_pool(x, pool, strides, padding):
     """Average pooling over valid elements: (batch, *spatial, C) -> (batch, *out, C)."""
     nd = x.ndim - 2
-    view, pads, _ = _window_view(x, pool, strides, padding, 0)
+    view, pads, out_spatial = _window_view(x, pool, strides, padding, 0)
     offsets = _offsets(pool)
-    out = xp.array(_take(view, nd, offsets[0]))
-    for offset in offsets[1:]:
-        out += _take(view, nd, offset)
     if any(a or b for a, b in pads):
-        out /= _valid_counts(x.shape[1:-1], pool, strides, padding, x.dtype)
+        divisor = _valid_counts(x.shape[1:-1], pool, strides, padding, x.dtype)
     else:
-        out *= x.dtype.type(1.0 / len(offsets))
+        divisor = None
+    out = xp.empty((x.shape[0],) + tuple(out_spatial) + (x.shape[-1],), dtype=x.dtype)
+
+    def work(block):
+        vb, ob = view[block], out[block]
+        ob[...] = _take(vb, nd, offsets[0])
+        for offset in offsets[1:]:
+            ob += _take(vb, nd, offset)
+        if divisor is not None:
+            ob /= divisor
+        else:
+            ob *= x.dtype.type(1.0 / len(offsets))
+    for_each_block(_sample_blocks(x), work)
     return out
 
 
@@ -139,13 +172,17 @@ def avg_pool_grad(g, spatial, pool, strides, padding):
     """Gradient of :func:`avg_pool` w.r.t. its input of spatial shape `spatial`."""
     nd = g.ndim - 2
     pads, _ = _geometry(tuple(spatial), pool, strides, (1,) * nd, padding)
-    if any(a or b for a, b in pads):
-        scaled = g / _valid_counts(tuple(spatial), pool, strides, padding, g.dtype)
-    else:
-        scaled = g * g.dtype.type(1.0 / _prod(pool))
-    expanded = scaled.reshape(g.shape[:1 + nd] + (1,) * nd + (g.shape[-1],))
-    cols = xp.broadcast_to(expanded, g.shape[:1 + nd] + tuple(pool) + (g.shape[-1],))
-    return col2im(cols, tuple(spatial), pool, strides, (1,) * nd, padding)
+    counts = _valid_counts(tuple(spatial), pool, strides, padding, g.dtype) if any(a or b for a, b in pads) else None
+    dx = xp.empty((g.shape[0],) + tuple(spatial) + (g.shape[-1],), dtype=g.dtype)
+
+    def work(block):
+        gb = g[block]
+        scaled = gb / counts if counts is not None else gb * g.dtype.type(1.0 / _prod(pool))
+        expanded = scaled.reshape(gb.shape[:1 + nd] + (1,) * nd + (g.shape[-1],))
+        cols = xp.broadcast_to(expanded, gb.shape[:1 + nd] + tuple(pool) + (g.shape[-1],))
+        col2im(cols, tuple(spatial), pool, strides, (1,) * nd, padding, out=dx[block])
+    for_each_block(_sample_blocks(dx), work)
+    return dx
 
 
 def _prod(values):

@@ -22,7 +22,9 @@ releases the GIL inside its loops, so chunks of one large elementwise or copy
 operation run on all cores. Callers keep pieces large (tens of microseconds
 each) and call it only for large operations; with one thread it is a plain loop.
 """
+import contextlib
 import ctypes
+import itertools
 import math
 import os
 import threading
@@ -228,3 +230,102 @@ def parallel_for(count, work, threads=None):
             error = error or e
     if error is not None:
         raise error
+
+
+def parallel_drain(count, work, threads=None):
+    """Calls `work(i)` for every i in `range(count)`; each thread takes the next index not yet taken.
+
+    Unlike `parallel_for`'s fixed shares, a thread that starts late or runs on
+    a busy core simply takes fewer pieces, and pool threads that have not
+    started by the time the pieces run out are cancelled instead of awaited
+    (on a loaded machine the calling thread does not wait for a core to free
+    up). Pieces must not write to the same memory; nested calls run inline.
+
+    Args:
+        count: number of independent pieces.
+        work: a function of the piece index; its return value is ignored.
+        threads: at most this many threads (default: `get_num_threads()`).
+
+    Raises:
+        The first exception a piece raised, after every started thread has finished.
+    """
+    n = min(count, threads or get_num_threads() or 1)
+    if n <= 1 or getattr(_inside_pool, 'active', False):
+        for i in range(count):
+            work(i)
+        return
+    taken = itertools.count()  # next() on it is atomic: each index goes to exactly one thread
+
+    def drain(_):
+        i = next(taken)
+        while i < count:
+            work(i)
+            i = next(taken)
+    futures = [_executor(n - 1).submit(_run_share, drain, (k,)) for k in range(1, n)]
+    error = None
+    try:
+        _run_share(drain, (0,))
+    except BaseException as e:  # wait for the other threads before raising: they may use the same buffers
+        error = e
+    for future in futures:
+        if future.cancel():
+            continue
+        try:
+            future.result()
+        except BaseException as e:
+            error = error or e
+    if error is not None:
+        raise error
+
+
+_blas_handles = {}
+#: callers inside `blas_threads_limited` and the BLAS thread counts to restore when the last one leaves
+_blas_limit = {'lock': threading.Lock(), 'depth': 0, 'previous': None}
+
+
+def _cached_openblas_functions():
+    """`_openblas_functions()` found once per process (the loaded libraries do not change)."""
+    if 'functions' not in _blas_handles:
+        _blas_handles['functions'] = _openblas_functions()
+    return _blas_handles['functions']
+
+
+@contextlib.contextmanager
+def blas_threads_limited(n):
+    """Within the block the BLAS pool uses at most `n` threads.
+
+    For matrix products called from several threads at once (`parallel_for`
+    pieces, each computing on its own core): a multi-threaded BLAS would
+    serialize the pieces' calls or oversubscribe the cores. OpenBLAS is
+    reached through its own entry points (found once and cached;
+    threadpoolctl's limits inspect every loaded library at each call, too slow
+    for a per-op switch), else through threadpoolctl when installed; otherwise
+    the block runs unchanged. Blocks entered from several threads at once
+    share one limit, and the previous counts come back when the last one exits.
+    """
+    functions = [(setter, getter) for setter, getter in _cached_openblas_functions() if getter is not None]
+    if not functions:
+        try:
+            import threadpoolctl
+        except ImportError:
+            yield
+            return
+        with threadpoolctl.threadpool_limits(limits=n, user_api='blas'):
+            yield
+        return
+    with _blas_limit['lock']:
+        if _blas_limit['depth'] == 0:
+            _blas_limit['previous'] = [int(getter()) for _, getter in functions]
+            for (setter, _), count in zip(functions, _blas_limit['previous']):
+                if count > n:
+                    setter(ctypes.c_int(n))
+        _blas_limit['depth'] += 1
+    try:
+        yield
+    finally:
+        with _blas_limit['lock']:
+            _blas_limit['depth'] -= 1
+            if _blas_limit['depth'] == 0:
+                for (setter, _), count in zip(functions, _blas_limit['previous']):
+                    if count > n:
+                        setter(ctypes.c_int(count))
