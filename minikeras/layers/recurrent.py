@@ -324,10 +324,12 @@ class RNN(Layer):
             state_ones = K.ones_like(initial_state[0])
             cell._prepare(step_ones, state_ones, training)
         try:
+            whole_scan = None
             if hasattr(cell, '_project') and hasattr(cell, '_recurrent_step') and not n_const:
                 # One GEMM for the input projection of all time steps; the scan
-                # runs only the recurrent part.
+                # runs only the recurrent part (a cell may run it as one op).
                 sequence = cell._project(inputs)
+                whole_scan = None if self.unroll else getattr(cell, '_scan', None)
 
                 def step(x_t, states):
                     return cell._recurrent_step(x_t, states)
@@ -339,9 +341,13 @@ class RNN(Layer):
                         return cell.call(x_t, states[:-n_const], constants=states[-n_const:], **kwargs)
                     return cell.call(x_t, states, **kwargs)
 
-            last_output, outputs, states = K.rnn(step, sequence, initial_state, constants=constants,
-                                                 go_backwards=self.go_backwards, mask=mask, unroll=self.unroll,
-                                                 input_length=timesteps)
+            result = None
+            if whole_scan is not None:
+                result = whole_scan(sequence, initial_state, mask=mask, go_backwards=self.go_backwards)
+            if result is None:
+                result = K.rnn(step, sequence, initial_state, constants=constants, go_backwards=self.go_backwards,
+                               mask=mask, unroll=self.unroll, input_length=timesteps)
+            last_output, outputs, states = result
             masks = []
             if prepared:
                 for c in getattr(cell, 'cells', [cell]):

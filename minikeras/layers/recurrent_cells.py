@@ -506,6 +506,22 @@ class LSTMCell(_RecurrentCell):
         h = o * self.activation(c)
         return h, [h, c]
 
+    def _scan(self, projected, states, mask=None, go_backwards=False):
+        """The whole recurrence over the projected sequence as one backend op
+        (`K.lstm_scan`), or None when this cell's step needs the generic `K.rnn`
+        (recurrent dropout, a non-tanh activation, other gate activations, or a
+        backend without the extension). Returns what `K.rnn` returns."""
+        if self._recurrent_dropout_mask is not None or not hasattr(K, 'lstm_scan'):
+            return None
+        folded = getattr(self, '_folded', None)
+        if folded is not None:
+            gate, kernel = 'clip', folded[2]
+        else:
+            gate, kernel = _FUSED_GATES.get(self.recurrent_activation), self.recurrent_kernel
+        if gate is None or not self._fused_gate(gate):
+            return None
+        return K.lstm_scan(projected, states, kernel, gate, go_backwards=go_backwards, mask=mask)
+
     def _fused_gate(self, gate):
         """Whether the backend's fused LSTM gate op can compute this step (tanh
         activation; a backend without the minikeras `lstm_gates` extension uses K ops)."""

@@ -260,3 +260,52 @@ def test_scan_reuses_released_stacks_but_never_ones_still_held(monkeypatch):
     np.testing.assert_allclose(third, reference(feeds[2]), rtol=1e-10)
     np.testing.assert_allclose(second, reference(feeds[1]), rtol=1e-10)
     assert len(scan_op._stacks.arrays) == pooled
+
+
+@pytest.mark.parametrize('gate,with_mask,go_backwards,threads', [
+    ('sigmoid', False, False, 1), ('sigmoid', True, True, 1), ('hard_sigmoid', True, False, 1),
+    ('clip', False, True, 1), ('sigmoid', True, False, 2)])
+def test_lstm_scan_matches_the_generic_scan_to_second_order(gate, with_mask, go_backwards, threads):
+    from minikeras.backend.kernels import threads as kernel_threads
+    rng = np.random.RandomState(0)
+    batch, steps, units = 3, 4, 2
+    scale, shift = (0.6, 0.5) if gate == 'clip' else (1.5, 0.0)
+    feed = [rng.randn(batch, steps, 4 * units) * scale + shift, rng.randn(batch, units), rng.randn(batch, units),
+            rng.randn(units, 4 * units) * 0.5, rng.rand(batch, steps) > 0.3]
+    z, h0, c0, kernel = [K.placeholder(a.shape, dtype='float64') for a in feed[:4]]
+    mask = K.placeholder((batch, steps), dtype='bool') if with_mask else None
+
+    def generic():
+        def step(z_t, states):
+            h, c = K.lstm_gates(z_t + K.dot(states[0], kernel), states[1], gate)
+            return h, [h, c]
+        return K.rnn(step, z, [h0, c0], go_backwards=go_backwards, mask=mask)
+
+    weights = K.constant(rng.randn(batch, steps, units))
+    results = []
+    for last, outputs, states in (K.lstm_scan(z, [h0, c0], kernel, gate, go_backwards=go_backwards, mask=mask),
+                                  generic()):
+        loss = K.sum(outputs * weights) + K.sum(K.square(states[1]))
+        first = K.gradients(loss, [z, h0, c0, kernel])
+        second = K.gradients(K.sum(K.square(first[0])) + K.sum(first[3] * first[3]), [z, h0, kernel])
+        results.append([last, outputs] + states + first + second)
+    inputs = [z, h0, c0, kernel] + ([mask] if with_mask else [])
+    kernel_threads.set_num_threads(threads)
+    try:
+        fused = K.function(inputs, results[0])(feed[:len(inputs)])
+        reference = K.function(inputs, results[1])(feed[:len(inputs)])
+    finally:
+        kernel_threads.set_num_threads(1)
+    for a, b in zip(fused, reference):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11)
+
+
+def test_lstm_scan_rejects_bad_arguments():
+    z = K.placeholder((None, 5, 8))
+    states = [K.placeholder((None, 2)), K.placeholder((None, 2))]
+    with pytest.raises(ValueError, match='gate must be one of'):
+        K.lstm_scan(z, states, K.placeholder((2, 8)), 'relu')
+    with pytest.raises(ValueError, match='4 gates of 2 units'):
+        K.lstm_scan(z, states, K.placeholder((2, 6)))
+    with pytest.raises(ValueError, match=r'initial states \[h, c\]'):
+        K.lstm_scan(z, states[:1], K.placeholder((2, 8)))

@@ -22,6 +22,7 @@ releases the GIL inside its loops, so chunks of one large elementwise or copy
 operation run on all cores. Callers keep pieces large (tens of microseconds
 each) and call it only for large operations; with one thread it is a plain loop.
 """
+import contextlib
 import ctypes
 import math
 import os
@@ -105,6 +106,29 @@ def _set_blas_threads(n):
         return
     for setter, _ in _openblas_functions():
         setter(ctypes.c_int(n))
+
+
+@contextlib.contextmanager
+def blas_threads_limited(n):
+    """Within the block the BLAS pool uses at most `n` threads (for matrix
+    products called from several threads at once, each share single-threaded).
+
+    OpenBLAS is reached through its own entry points (found once and cached):
+    threadpoolctl's limits inspect every loaded library at each call, too slow
+    for a per-op switch. Elsewhere the block runs unchanged.
+    """
+    if _state.get('blas') is None:
+        _state['blas'] = [(s, g) for s, g in _openblas_functions() if g is not None]
+    previous = [int(getter()) for _, getter in _state['blas']]
+    for (setter, _), count in zip(_state['blas'], previous):
+        if count > n:
+            setter(ctypes.c_int(n))
+    try:
+        yield
+    finally:
+        for (setter, _), count in zip(_state['blas'], previous):
+            if count > n:
+                setter(ctypes.c_int(count))
 
 
 def blas_num_threads():

@@ -320,3 +320,114 @@ def composite_gru_grad_vjp(gate, inputs, output_grads):
     gx = Concatenate(axis=1)(gz, gr, d_candidate)
     ginner = Concatenate(axis=1)(gz, gr, d_candidate * r)
     return vjp([gx, ginner, gh * z], output_grads, list(inputs), zeros_for_unrelated=False)
+
+
+class LSTMScan(Op):
+    """The whole LSTM recurrence as one op (kernels/lstm.py runs it).
+
+    Inputs: z (T, B, 4u) time-major input projections with bias, h0, c0
+    (B, u), the recurrent kernel (u, 4u) and, with `has_mask`, a (T, B) bool
+    mask (False: the step keeps the previous states). Outputs: hs, cs
+    (T, B, u), the states after every step, and acts (T, B, 4u), the activated
+    gates, which the gradient reads. The same function as a `Scan` over
+    `LSTMGates(z_t + h @ kernel, c)`, with fewer numpy calls per step.
+    """
+    n_outputs = 3
+    fresh_output = True
+
+    def infer(self, z, h0, c0, kernel, *mask):
+        if len(z.shape) != 3 or len(h0.shape) != 2 or len(c0.shape) != 2 or len(kernel.shape) != 2:
+            raise ValueError('LSTMScan: expected projections (T, B, 4u), states (B, u) and a kernel (u, 4u), '
+                             'got %s, %s, %s and %s' % tuple(shape_str(t.shape) for t in (z, h0, c0, kernel)))
+        units = h0.shape[1]
+        if units is not None and (kernel.shape[0] not in (None, units) or kernel.shape[1] not in (None, 4 * units)
+                                  or z.shape[2] not in (None, 4 * units)):
+            raise ValueError('LSTMScan: projections %s and kernel %s do not hold 4 gates of %d units'
+                             % (shape_str(z.shape), shape_str(kernel.shape), units))
+        if len(mask) != int(self.has_mask):
+            raise ValueError('LSTMScan: expected %d mask input(s), got %d' % (int(self.has_mask), len(mask)))
+        states = (z.shape[0], h0.shape[0] if h0.shape[0] is not None else z.shape[1], units)
+        return [(states, z.dtype), (states, z.dtype), (tuple(z.shape), z.dtype)]
+
+    def forward(self, z, h0, c0, kernel, *mask):
+        from ..kernels.lstm import lstm_forward
+        if z.shape[0] == 0:
+            raise ValueError('rnn: cannot scan over an empty sequence (0 time steps)')
+        return lstm_forward(self.gate, z, h0, c0, kernel, mask[0] if mask else None)
+
+    def grad(self, inputs, outputs, output_grads):
+        from .elementwise import zeros_like
+        ghs, gcs, gacts = output_grads
+        if gacts is not None:
+            return composite_scan_vjp(self.gate, inputs, output_grads)
+        z, h0, c0, kernel = inputs[:4]
+        hs, cs, acts = outputs
+        ghs = ghs if ghs is not None else zeros_like(hs)
+        extra = ([gcs] if gcs is not None else []) + list(inputs[4:])
+        grads = LSTMScanGrad(gate=self.gate, has_mask=self.has_mask, has_gc=gcs is not None)(
+            z, h0, c0, kernel, hs, cs, acts, ghs, *extra)
+        return grads + [None] * len(inputs[4:])
+
+
+class LSTMScanGrad(Op):
+    """(z, h0, c0, kernel, hs, cs, acts, ghs[, gcs][, mask]) -> (gz, gh0, gc0, gkernel):
+    the vector-Jacobian product of `LSTMScan` given the gradients of its
+    stacked states (`gcs` only with `has_gc`; `z` is read only by this op's
+    own gradient, which differentiates the equivalent composite scan)."""
+    n_outputs = 4
+    fresh_output = True
+
+    def infer(self, z, h0, c0, kernel, hs, cs, acts, ghs, *rest):
+        return [(z.shape, z.dtype), (h0.shape, h0.dtype), (c0.shape, c0.dtype), (kernel.shape, kernel.dtype)]
+
+    def forward(self, z, h0, c0, kernel, hs, cs, acts, ghs, *rest):
+        from ..kernels.lstm import lstm_backward
+        gcs = rest[0] if self.has_gc else None
+        mask = rest[-1] if self.has_mask else None
+        return lstm_backward(self.gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask)
+
+    def grad(self, inputs, outputs, output_grads):
+        from ..graph.gradients import vjp
+        from .shape import GetItem
+        z, h0, c0, kernel, hs, cs, acts, ghs = inputs[:8]
+        gcs = inputs[8] if self.has_gc else None
+        mask = inputs[-1] if self.has_mask else None
+        hs2, cs2, _ = _composite_scan(self.gate, z, h0, c0, kernel, mask)
+        wrt = [z, h0, c0, kernel]
+        # Seeds behind a full-slice view: the scan's gradient would otherwise read
+        # the input of a final-value scatter (`gcs`'s usual source) instead of gcs.
+        seeds = [GetItem(index=(('slice', None, None, None),))(g) if g is not None else None for g in (ghs, gcs)]
+        first = vjp([hs2, cs2], seeds, wrt)
+        seconds = vjp(first, output_grads, wrt + [ghs] + ([gcs] if gcs is not None else []),
+                      zeros_for_unrelated=False)
+        grads = seconds[:4] + [None, None, None] + seconds[4:]
+        return grads + [None] * (len(inputs) - len(grads))
+
+
+def _composite_scan(gate, z, h0, c0, kernel, mask):
+    """`LSTMScan` as a generic `Scan` over `LSTMGates`: [hs, cs, acts]."""
+    from ..graph import scan as scan_ops
+    from .elementwise import Switch
+    from .linalg import MatMul
+    from .shape import ExpandDims
+    sequences = [z] + ([mask] if mask is not None else [])
+
+    def step(seq_ph, state_ph):
+        h, c = state_ph
+        h_new, c_new, acts = LSTMGates(gate=gate)(seq_ph[0] + MatMul(transpose_a=False, transpose_b=False)(h, kernel), c)
+        if mask is not None:
+            on = ExpandDims(axis=1)(seq_ph[1])
+            h_new, c_new = Switch()(on, h_new, h), Switch()(on, c_new, c)
+        return [acts], [h_new, c_new], None
+
+    graph, _ = scan_ops.capture_step(step, sequences, [h0, c0])
+    outputs, states = scan_ops.scan(graph, sequences, [h0, c0])
+    return states[0], states[1], outputs[0]
+
+
+def composite_scan_vjp(gate, inputs, output_grads):
+    """Gradient of LSTMScan through the equivalent composite scan."""
+    from ..graph.gradients import vjp
+    mask = inputs[4] if len(inputs) > 4 else None
+    outputs = _composite_scan(gate, inputs[0], inputs[1], inputs[2], inputs[3], mask)
+    return vjp(outputs, output_grads, list(inputs[:4]), zeros_for_unrelated=False) + [None] * (len(inputs) - 4)
