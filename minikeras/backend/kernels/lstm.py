@@ -63,7 +63,7 @@ def _derivative_(gate, acts, out):
     xp.subtract(1.0, d, out=d)
 
 
-def lstm_forward(gate, z_in, h0, c0, kernel, mask=None):
+def lstm_forward(gate, z_in, h0, c0, kernel, mask=None, keep_gates=True):
     """Runs the recurrence.
 
     Args:
@@ -73,6 +73,8 @@ def lstm_forward(gate, z_in, h0, c0, kernel, mask=None):
         h0, c0: (B, u) initial states.
         kernel: (u, 4u) recurrent kernel.
         mask: optional (T, B) bool.
+        keep_gates: stack the activated gates (the gradient reads them); else
+            one (B, 4u) buffer serves every step and None is returned for them.
 
     Returns:
         (hs, cs, acts): (T, B, u) hidden and cell states after every step and
@@ -83,12 +85,12 @@ def lstm_forward(gate, z_in, h0, c0, kernel, mask=None):
     dtype = xp.result_type(z_in.dtype, kernel.dtype)
     hs = xp.empty((steps, batch, u), dtype)
     cs = xp.empty((steps, batch, u), dtype)
-    acts = xp.empty((steps, batch, 4 * u), dtype)
+    acts = xp.empty((steps if keep_gates else 1, batch, 4 * u), dtype)
     tmp = xp.empty((batch, u), dtype)
     h, c = h0, c0
     with blas_threads_limited(1):
         for t in range(steps):
-            z, c_new, h_new = acts[t], cs[t], hs[t]
+            z, c_new, h_new = acts[t if keep_gates else 0], cs[t], hs[t]
             xp.matmul(h, kernel, out=z)
             z += z_in[t]
             _activate_(gate, z, u)
@@ -102,7 +104,7 @@ def lstm_forward(gate, z_in, h0, c0, kernel, mask=None):
                 xp.copyto(c_new, c, where=off)
                 xp.copyto(h_new, h, where=off)
             h, c = h_new, c_new
-    return hs, cs, acts
+    return hs, cs, (acts if keep_gates else None)
 
 
 def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None):

@@ -355,6 +355,18 @@ class LSTMScan(Op):
             raise ValueError('rnn: cannot scan over an empty sequence (0 time steps)')
         return lstm_forward(self.gate, z, h0, c0, kernel, mask[0] if mask else None)
 
+    def forward_for(self, needed):
+        """Without a gradient to compute (inference) the gates are not stacked."""
+        if needed[2]:
+            return self.forward
+        from ..kernels.lstm import lstm_forward
+
+        def forward(z, h0, c0, kernel, *mask):
+            if z.shape[0] == 0:
+                raise ValueError('rnn: cannot scan over an empty sequence (0 time steps)')
+            return lstm_forward(self.gate, z, h0, c0, kernel, mask[0] if mask else None, keep_gates=False)
+        return forward
+
     def grad(self, inputs, outputs, output_grads):
         from .elementwise import zeros_like
         ghs, gcs, gacts = output_grads
