@@ -57,11 +57,12 @@ def _rnn_sum(x, h0):
     return K.rnn(step, x, [h0])[1]
 
 
-def _lstm_scan_sum(z, h0, c0, kernel, masked=False, with_gates=False):
+def _lstm_scan_sum(z, h0, c0, kernel, masked=False, with_gates=False, weights=(None, None)):
     """The stacked outputs and the final cell state of `K.lstm_scan` (and, with
-    `with_gates`, its activated gates, read from the op's third output)."""
+    `with_gates`, its activated gates, read from the op's third output);
+    `weights`: the input kernel and bias when `z` holds the inputs to project."""
     mask = K.constant([[1, 1, 0], [1, 0, 1]], dtype='bool') if masked else None
-    _, outputs, states = K.lstm_scan(z, [h0, c0], kernel, mask=mask)
+    _, outputs, states = K.lstm_scan(z, [h0, c0], kernel, mask=mask, kernel=weights[0], bias=weights[1])
     result = K.sum(outputs, axis=1) + 2.0 * states[1]
     if with_gates:
         gates = states[1].owner.inputs[0].owner.outputs[2]
@@ -172,6 +173,11 @@ CASES = {
                                  [signed(2, 3, 8), signed(2, 2), signed(2, 2), signed(2, 8)], {}),
     'd(LSTM scan)': (d(lambda z, h0, c0, k: _lstm_scan_sum(z * z, h0, c0, k)),
                      [signed(2, 3, 8), signed(2, 2), signed(2, 2), signed(2, 8)], {}),
+    'projecting LSTM scan': (lambda x, w, b, h0, c0, k: _lstm_scan_sum(x, h0, c0, k, weights=(w, b), masked=True),
+                             [signed(2, 3, 2), signed(2, 8), signed(8), signed(2, 2), signed(2, 2), signed(2, 8)], {}),
+    'd(projecting LSTM scan)': (d(lambda x, w, b, h0, c0, k: _lstm_scan_sum(x * x, h0, c0, k, weights=(w, b))),
+                                [signed(2, 3, 2), signed(2, 8), signed(8), signed(2, 2), signed(2, 2), signed(2, 8)],
+                                {}),
     'recurrent scan': (_rnn_sum, [signed(2, 3, 2), signed(2, 2)], {}),
     'masked scan': (lambda x, h0: K.rnn(lambda x_t, s: (x_t + s[0], [x_t + s[0]]), x, [h0],
                                         mask=K.constant([[1, 1, 0], [1, 0, 1]], dtype='bool'))[1],

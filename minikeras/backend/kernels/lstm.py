@@ -12,14 +12,23 @@ The loops call BLAS single-threaded whatever the thread count: a (batch, u) x
 threads that must all be scheduled at once (on a busy machine one waiting
 thread stalls every step, measured 3-4x slower). Splitting the batch over
 Python threads instead loses to the GIL hand-offs between the many small
-numpy calls of a step (measured slower than one thread as well).
+numpy calls of a step (measured slower than one thread as well). A second
+thread instead works on the large products beside the loop, a chunk of time
+steps at a time (`_pipeline`): the input projection of the next chunk ahead
+of the forward loop, the weight and input gradients of the chunk the backward
+loop has just finished behind it.
 
 Layouts: time-major sequences, `z` (T, B, 4u) gate pre-activations ordered
 input, forget, cell candidate, output (Keras' order); `mask` (T, B) bool,
 where False keeps the previous states (and outputs the previous h).
 """
-from .threads import blas_threads_limited
+import threading
+
+from .threads import blas_threads_limited, parallel_for
 from .xp import xp
+
+#: chunks of time steps a sequence is cut into for the second thread
+CHUNKS = 8
 
 
 def _sigmoid_(z):
@@ -63,36 +72,93 @@ def _derivative_(gate, acts, out):
     xp.subtract(1.0, d, out=d)
 
 
-def lstm_forward(gate, z_in, h0, c0, kernel, mask=None, keep_gates=True):
+def _chunks(steps):
+    size = -(-steps // CHUNKS)
+    return [(a, min(a + size, steps)) for a in range(0, steps, size)]
+
+
+def _pipeline(produce, consume, count):
+    """`produce(k)` for k in range(count) on one thread and `consume(k)` on
+    another, each `consume(k)` after `produce(k)`; with one thread (or nested
+    in another parallel region) every produce runs first, then every consume.
+    BLAS is single-threaded inside: both threads multiply matrices at once."""
+    ready = [threading.Event() for _ in range(count)]
+    failed = []
+
+    def side(i):
+        if i == 0:
+            try:
+                for k in range(count):
+                    produce(k)
+                    ready[k].set()
+            except BaseException:
+                failed.append(True)
+                raise
+            finally:
+                for event in ready:
+                    event.set()
+        else:
+            for k in range(count):
+                ready[k].wait()
+                if failed:
+                    return
+                consume(k)
+    with blas_threads_limited(1):
+        parallel_for(2, side)
+
+
+def _flat(a):
+    """(steps, batch, n) -> (steps * batch, n), copied only when not contiguous."""
+    return xp.ascontiguousarray(a).reshape(-1, a.shape[-1])
+
+
+def lstm_forward(gate, z_in, h0, c0, kernel, mask=None, keep_gates=True, weights=None):
     """Runs the recurrence.
 
     Args:
         gate: 'sigmoid', 'hard_sigmoid' or 'clip' (the gate activation; the
             cell activation is tanh).
-        z_in: (T, B, 4u) input projections (bias included).
+        z_in: (T, B, 4u) input projections (bias included), or with `weights`
+            the (T, B, d) inputs they are projected from.
         h0, c0: (B, u) initial states.
         kernel: (u, 4u) recurrent kernel.
         mask: optional (T, B) bool.
         keep_gates: stack the activated gates (the gradient reads them); else
             one (B, 4u) buffer serves every step and None is returned for them.
+        weights: optional (input kernel (d, 4u), bias (4u,)): the projection
+            `z_in @ kernel + bias` is computed here, chunk by chunk ahead of the loop.
 
     Returns:
         (hs, cs, acts): (T, B, u) hidden and cell states after every step and
         the (T, B, 4u) activated gates.
     """
-    steps, batch, _ = z_in.shape
+    steps, batch = z_in.shape[:2]
     u = h0.shape[1]
     dtype = xp.result_type(z_in.dtype, kernel.dtype)
     hs = xp.empty((steps, batch, u), dtype)
     cs = xp.empty((steps, batch, u), dtype)
     acts = xp.empty((steps if keep_gates else 1, batch, 4 * u), dtype)
     tmp = xp.empty((batch, u), dtype)
-    h, c = h0, c0
-    with blas_threads_limited(1):
-        for t in range(steps):
+    chunks = _chunks(steps)
+    if weights is None:
+        projected = z_in
+    else:
+        projected = xp.empty((steps, batch, 4 * u), dtype)
+    state = [h0, c0]
+
+    def project(k):
+        if weights is not None:
+            a, b = chunks[k]
+            out = projected[a:b].reshape(-1, 4 * u)
+            xp.matmul(_flat(z_in[a:b]), weights[0], out=out)
+            out += weights[1]
+
+    def run(k):
+        h, c = state
+        for t in range(*chunks[k]):
             z, c_new, h_new = acts[t if keep_gates else 0], cs[t], hs[t]
             xp.matmul(h, kernel, out=z)
-            z += z_in[t]
+            z += projected[t]
             _activate_(gate, z, u)
             xp.multiply(z[:, u:2 * u], c, out=c_new)
             xp.multiply(z[:, :u], z[:, 2 * u:3 * u], out=tmp)
@@ -104,20 +170,26 @@ def lstm_forward(gate, z_in, h0, c0, kernel, mask=None, keep_gates=True):
                 xp.copyto(c_new, c, where=off)
                 xp.copyto(h_new, h, where=off)
             h, c = h_new, c_new
+        state[:] = [h, c]
+
+    _pipeline(project, run, len(chunks))
     return hs, cs, (acts if keep_gates else None)
 
 
-def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None):
+def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None, inputs=None, weights=None):
     """The vector-Jacobian product of `lstm_forward`.
 
     Args:
         gate, h0, c0, kernel, mask: as given to `lstm_forward`.
         hs, cs, acts: its results.
         ghs, gcs: (T, B, u) gradients of hs and cs (None: zero).
+        inputs, weights: with `weights` (input kernel, bias), the (T, B, d)
+            inputs `lstm_forward` projected.
 
     Returns:
         (gz (T, B, 4u), gh0, gc0, gkernel): the gradients of the input
-        projections, the initial states and the recurrent kernel.
+        projections, the initial states and the recurrent kernel; with
+        `weights`, (gx (T, B, d), g_input_kernel, g_bias, gh0, gc0, gkernel).
     """
     steps, batch, u = hs.shape
     dtype = hs.dtype
@@ -126,8 +198,18 @@ def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None):
     gh, gc = xp.zeros((batch, u), dtype), xp.zeros((batch, u), dtype)
     gh_next, g_cell, tanh_c = xp.empty((batch, u), dtype), xp.empty((batch, u), dtype), xp.empty((batch, u), dtype)
     derivative = xp.empty((batch, 4 * u), dtype)
-    with blas_threads_limited(1):
-        for t in range(steps - 1, -1, -1):
+    carry = [gh, gc, gh_next, g_cell]
+    chunks = _chunks(steps)[::-1]
+    gkernel = xp.zeros(kernel.shape, dtype)
+    if weights is not None:
+        gx = xp.empty(inputs.shape[:2] + (weights[0].shape[0],), dtype)
+        g_input_kernel = xp.zeros(weights[0].shape, dtype)
+        g_bias = xp.zeros(weights[1].shape, dtype)
+        weights_t = xp.ascontiguousarray(weights[0].T)
+
+    def run(k):
+        gh, gc, gh_next, g_cell = carry
+        for t in range(chunks[k][1] - 1, chunks[k][0] - 1, -1):
             if ghs is not None:
                 gh += ghs[t]
             if gcs is not None:
@@ -159,8 +241,25 @@ def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None):
                 xp.multiply(g_cell, a[:, u:2 * u], out=g_cell)
                 xp.copyto(g_cell, gc, where=off)
                 gc, g_cell = g_cell, gc
-    flat = gz_all.reshape(steps * batch, 4 * u)
-    gkernel = xp.matmul(h0.T, flat[:batch])
-    if steps > 1:
-        gkernel += xp.matmul(hs[:-1].reshape((steps - 1) * batch, u).T, flat[batch:])
-    return gz_all, gh, gc, gkernel
+        carry[:] = [gh, gc, gh_next, g_cell]
+
+    def weight_gradients(k):
+        a, b = chunks[k]
+        gz = gz_all[a:b].reshape(-1, 4 * u)
+        # The state before step t is hs[t - 1], h0 before the first step.
+        if a == 0:
+            xp.add(gkernel, xp.matmul(h0.T, gz_all[0]), out=gkernel)
+            if b > 1:
+                xp.add(gkernel, xp.matmul(hs[:b - 1].reshape(-1, u).T, gz[batch:]), out=gkernel)
+        else:
+            xp.add(gkernel, xp.matmul(hs[a - 1:b - 1].reshape(-1, u).T, gz), out=gkernel)
+        if weights is not None:
+            xp.matmul(gz, weights_t, out=gx[a:b].reshape(-1, gx.shape[-1]))
+            xp.add(g_input_kernel, xp.matmul(_flat(inputs[a:b]).T, gz), out=g_input_kernel)
+            xp.add(g_bias, gz.sum(axis=0), out=g_bias)
+
+    _pipeline(run, weight_gradients, len(chunks))
+    gh, gc = carry[:2]
+    if weights is None:
+        return gz_all, gh, gc, gkernel
+    return gx, g_input_kernel, g_bias, gh, gc, gkernel

@@ -135,7 +135,8 @@ def lstm_gates(z, c_prev, gate='sigmoid'):
     return h, c
 
 
-def lstm_scan(z, initial_states, recurrent_kernel, gate='sigmoid', go_backwards=False, mask=None):
+def lstm_scan(z, initial_states, recurrent_kernel, gate='sigmoid', go_backwards=False, mask=None, kernel=None,
+              bias=None):
     """A whole LSTM recurrence as one op (a minikeras extension of the Keras
     backend): what `rnn` computes with the step
     `h, c = lstm_gates(z_t + dot(h, recurrent_kernel), c, gate)`, with a
@@ -144,11 +145,15 @@ def lstm_scan(z, initial_states, recurrent_kernel, gate='sigmoid', go_backwards=
 
     Args:
         z: input projections with bias (batch, time, 4 * units), gates ordered
-            i, f, c~, o.
+            i, f, c~, o; with `kernel`, the inputs (batch, time, input_dim)
+            projected to them as `dot(z, kernel) + bias` inside the op (beside
+            the loop, on a second thread when there is one).
         initial_states: [h0, c0], each (batch, units).
         recurrent_kernel: (units, 4 * units).
         gate: 'sigmoid', 'hard_sigmoid' or 'clip'.
         go_backwards, mask: as for `rnn`.
+        kernel: optional input kernel (input_dim, 4 * units).
+        bias: optional bias (4 * units,), only with `kernel` (zeros when None).
 
     Returns:
         (last_output, outputs (batch, time, units), [h, c]) as `rnn` returns them.
@@ -160,10 +165,15 @@ def lstm_scan(z, initial_states, recurrent_kernel, gate='sigmoid', go_backwards=
                          % shape_str(z.shape))
     if len(initial_states) != 2:
         raise ValueError('lstm_scan: expected the initial states [h, c], got %d tensors' % len(initial_states))
+    if bias is not None and kernel is None:
+        raise ValueError('lstm_scan: a bias is added by the op only with an input `kernel`')
     seq, mask_seq = _time_major_sequences(z, mask, go_backwards)
+    weights = []
+    if kernel is not None:
+        weights = [kernel, bias if bias is not None else ew.zeros_like(kernel[0])]
     extra = [mask_seq] if mask_seq is not None else []
-    hs, cs, _ = recurrent_ops.LSTMScan(gate=gate, has_mask=mask_seq is not None)(
-        seq, initial_states[0], initial_states[1], recurrent_kernel, *extra)
+    hs, cs, _ = recurrent_ops.LSTMScan(gate=gate, has_mask=mask_seq is not None, project=kernel is not None)(
+        seq, *(weights + [initial_states[0], initial_states[1], recurrent_kernel] + extra))
     last = shape_ops.GetItem(index=(-1,))(hs)
     return last, _time_major(hs), [last, shape_ops.GetItem(index=(-1,))(cs)]
 

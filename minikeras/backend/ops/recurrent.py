@@ -325,103 +325,132 @@ def composite_gru_grad_vjp(gate, inputs, output_grads):
 class LSTMScan(Op):
     """The whole LSTM recurrence as one op (kernels/lstm.py runs it).
 
-    Inputs: z (T, B, 4u) time-major input projections with bias, h0, c0
-    (B, u), the recurrent kernel (u, 4u) and, with `has_mask`, a (T, B) bool
-    mask (False: the step keeps the previous states). Outputs: hs, cs
-    (T, B, u), the states after every step, and acts (T, B, 4u), the activated
-    gates, which the gradient reads. The same function as a `Scan` over
+    Inputs: z (T, B, 4u) time-major input projections with bias, or with
+    `project` the inputs x (T, B, d), the input kernel (d, 4u) and the bias
+    (4u,) (the projection is then computed inside, beside the loop); h0, c0
+    (B, u); the recurrent kernel (u, 4u); with `has_mask`, a (T, B) bool mask
+    (False: the step keeps the previous states). Outputs: hs, cs (T, B, u),
+    the states after every step, and acts (T, B, 4u), the activated gates,
+    which the gradient reads. The same function as a `Scan` over
     `LSTMGates(z_t + h @ kernel, c)`, with fewer numpy calls per step.
     """
     n_outputs = 3
     fresh_output = True
 
-    def infer(self, z, h0, c0, kernel, *mask):
-        if len(z.shape) != 3 or len(h0.shape) != 2 or len(c0.shape) != 2 or len(kernel.shape) != 2:
-            raise ValueError('LSTMScan: expected projections (T, B, 4u), states (B, u) and a kernel (u, 4u), '
-                             'got %s, %s, %s and %s' % tuple(shape_str(t.shape) for t in (z, h0, c0, kernel)))
+    def infer(self, *inputs):
+        expected = (6 if self.project else 4) + int(self.has_mask)
+        if len(inputs) != expected:
+            raise ValueError('LSTMScan: expected %d inputs, got %d' % (expected, len(inputs)))
+        x, weights, h0, c0, kernel = _scan_inputs(inputs, self.project)
+        if len(x.shape) != 3 or len(h0.shape) != 2 or len(c0.shape) != 2 or len(kernel.shape) != 2:
+            raise ValueError('LSTMScan: expected a sequence (T, B, n), states (B, u) and a kernel (u, 4u), '
+                             'got %s, %s, %s and %s' % tuple(shape_str(t.shape) for t in (x, h0, c0, kernel)))
         units = h0.shape[1]
+        width = weights[0].shape[1] if weights else x.shape[2]
         if units is not None and (kernel.shape[0] not in (None, units) or kernel.shape[1] not in (None, 4 * units)
-                                  or z.shape[2] not in (None, 4 * units)):
-            raise ValueError('LSTMScan: projections %s and kernel %s do not hold 4 gates of %d units'
-                             % (shape_str(z.shape), shape_str(kernel.shape), units))
-        if len(mask) != int(self.has_mask):
-            raise ValueError('LSTMScan: expected %d mask input(s), got %d' % (int(self.has_mask), len(mask)))
-        states = (z.shape[0], h0.shape[0] if h0.shape[0] is not None else z.shape[1], units)
-        return [(states, z.dtype), (states, z.dtype), (tuple(z.shape), z.dtype)]
+                                  or width not in (None, 4 * units)):
+            raise ValueError('LSTMScan: projections of width %s and kernel %s do not hold 4 gates of %d units'
+                             % (width, shape_str(kernel.shape), units))
+        if weights and (len(weights[0].shape) != 2 or weights[0].shape[0] not in (None, x.shape[2])):
+            raise ValueError('LSTMScan: an input kernel of shape %s cannot project inputs of shape %s'
+                             % (shape_str(weights[0].shape), shape_str(x.shape)))
+        states = (x.shape[0], h0.shape[0] if h0.shape[0] is not None else x.shape[1], units)
+        return [(states, kernel.dtype), (states, kernel.dtype), (states[:2] + (kernel.shape[1],), kernel.dtype)]
 
-    def forward(self, z, h0, c0, kernel, *mask):
-        from ..kernels.lstm import lstm_forward
-        if z.shape[0] == 0:
-            raise ValueError('rnn: cannot scan over an empty sequence (0 time steps)')
-        return lstm_forward(self.gate, z, h0, c0, kernel, mask[0] if mask else None)
+    def forward(self, *inputs):
+        return self._forward(inputs, True)
 
     def forward_for(self, needed):
         """Without a gradient to compute (inference) the gates are not stacked."""
         if needed[2]:
             return self.forward
-        from ..kernels.lstm import lstm_forward
+        return lambda *inputs: self._forward(inputs, False)
 
-        def forward(z, h0, c0, kernel, *mask):
-            if z.shape[0] == 0:
-                raise ValueError('rnn: cannot scan over an empty sequence (0 time steps)')
-            return lstm_forward(self.gate, z, h0, c0, kernel, mask[0] if mask else None, keep_gates=False)
-        return forward
+    def _forward(self, inputs, keep_gates):
+        from ..kernels.lstm import lstm_forward
+        x, weights, h0, c0, kernel = _scan_inputs(inputs, self.project)
+        mask = inputs[-1] if self.has_mask else None
+        if x.shape[0] == 0:
+            raise ValueError('rnn: cannot scan over an empty sequence (0 time steps)')
+        return lstm_forward(self.gate, x, h0, c0, kernel, mask, keep_gates=keep_gates, weights=weights)
 
     def grad(self, inputs, outputs, output_grads):
         from .elementwise import zeros_like
         ghs, gcs, gacts = output_grads
+        n = 6 if self.project else 4
         if gacts is not None:
-            return composite_scan_vjp(self.gate, inputs, output_grads)
-        z, h0, c0, kernel = inputs[:4]
+            return composite_scan_vjp(self, inputs, output_grads)
         hs, cs, acts = outputs
         ghs = ghs if ghs is not None else zeros_like(hs)
-        extra = ([gcs] if gcs is not None else []) + list(inputs[4:])
-        grads = LSTMScanGrad(gate=self.gate, has_mask=self.has_mask, has_gc=gcs is not None)(
-            z, h0, c0, kernel, hs, cs, acts, ghs, *extra)
-        return grads + [None] * len(inputs[4:])
+        extra = ([gcs] if gcs is not None else []) + list(inputs[n:])
+        grads = LSTMScanGrad(gate=self.gate, has_mask=self.has_mask, project=self.project, has_gc=gcs is not None)(
+            *(list(inputs[:n]) + [hs, cs, acts, ghs] + extra))
+        return grads + [None] * len(inputs[n:])
 
 
 class LSTMScanGrad(Op):
-    """(z, h0, c0, kernel, hs, cs, acts, ghs[, gcs][, mask]) -> (gz, gh0, gc0, gkernel):
-    the vector-Jacobian product of `LSTMScan` given the gradients of its
-    stacked states (`gcs` only with `has_gc`; `z` is read only by this op's
-    own gradient, which differentiates the equivalent composite scan)."""
-    n_outputs = 4
+    """(LSTMScan's inputs but the mask, hs, cs, acts, ghs[, gcs][, mask]) -> the
+    gradients of those inputs: the vector-Jacobian product of `LSTMScan` given
+    the gradients of its stacked states (`gcs` only with `has_gc`). `z` (or x)
+    is read only by this op's own gradient, which differentiates the equivalent
+    composite scan."""
     fresh_output = True
 
-    def infer(self, z, h0, c0, kernel, hs, cs, acts, ghs, *rest):
-        return [(z.shape, z.dtype), (h0.shape, h0.dtype), (c0.shape, c0.dtype), (kernel.shape, kernel.dtype)]
+    @property
+    def n_outputs(self):
+        return 6 if self.project else 4
 
-    def forward(self, z, h0, c0, kernel, hs, cs, acts, ghs, *rest):
+    def infer(self, *inputs):
+        return [(t.shape, t.dtype) for t in inputs[:self.n_outputs]]
+
+    def forward(self, *inputs):
         from ..kernels.lstm import lstm_backward
-        gcs = rest[0] if self.has_gc else None
-        mask = rest[-1] if self.has_mask else None
-        return lstm_backward(self.gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask)
+        n = self.n_outputs
+        x, weights, h0, c0, kernel = _scan_inputs(inputs, self.project)
+        hs, cs, acts, ghs = inputs[n:n + 4]
+        gcs = inputs[n + 4] if self.has_gc else None
+        mask = inputs[-1] if self.has_mask else None
+        if weights is None:
+            return lstm_backward(self.gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask)
+        return lstm_backward(self.gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask, inputs=x, weights=weights)
 
     def grad(self, inputs, outputs, output_grads):
         from ..graph.gradients import vjp
         from .shape import GetItem
-        z, h0, c0, kernel, hs, cs, acts, ghs = inputs[:8]
-        gcs = inputs[8] if self.has_gc else None
+        n = self.n_outputs
+        wrt = list(inputs[:n])
+        ghs = inputs[n + 3]
+        gcs = inputs[n + 4] if self.has_gc else None
         mask = inputs[-1] if self.has_mask else None
-        hs2, cs2, _ = _composite_scan(self.gate, z, h0, c0, kernel, mask)
-        wrt = [z, h0, c0, kernel]
+        hs2, cs2, _ = _composite_scan(self.gate, wrt, self.project, mask)
         # Seeds behind a full-slice view: the scan's gradient would otherwise read
         # the input of a final-value scatter (`gcs`'s usual source) instead of gcs.
         seeds = [GetItem(index=(('slice', None, None, None),))(g) if g is not None else None for g in (ghs, gcs)]
         first = vjp([hs2, cs2], seeds, wrt)
         seconds = vjp(first, output_grads, wrt + [ghs] + ([gcs] if gcs is not None else []),
                       zeros_for_unrelated=False)
-        grads = seconds[:4] + [None, None, None] + seconds[4:]
+        grads = seconds[:n] + [None, None, None] + seconds[n:]
         return grads + [None] * (len(inputs) - len(grads))
 
 
-def _composite_scan(gate, z, h0, c0, kernel, mask):
-    """`LSTMScan` as a generic `Scan` over `LSTMGates`: [hs, cs, acts]."""
+def _scan_inputs(inputs, project):
+    """(sequence, (input kernel, bias) or None, h0, c0, kernel) from an LSTMScan's inputs."""
+    n = 6 if project else 4
+    return (inputs[0], tuple(inputs[1:3]) if project else None) + tuple(inputs[n - 3:n])
+
+
+def _composite_scan(gate, parts, project, mask):
+    """`LSTMScan` as a generic `Scan` over `LSTMGates`: [hs, cs, acts].
+    `parts`: the op's inputs without the mask."""
     from ..graph import scan as scan_ops
     from .elementwise import Switch
     from .linalg import MatMul
     from .shape import ExpandDims
+    if project:
+        x, input_kernel, bias, h0, c0, kernel = parts
+        z = MatMul(transpose_a=False, transpose_b=False)(x, input_kernel) + bias
+    else:
+        z, h0, c0, kernel = parts
     sequences = [z] + ([mask] if mask is not None else [])
 
     def step(seq_ph, state_ph):
@@ -437,9 +466,10 @@ def _composite_scan(gate, z, h0, c0, kernel, mask):
     return states[0], states[1], outputs[0]
 
 
-def composite_scan_vjp(gate, inputs, output_grads):
-    """Gradient of LSTMScan through the equivalent composite scan."""
+def composite_scan_vjp(op, inputs, output_grads):
+    """Gradient of an LSTMScan through the equivalent composite scan."""
     from ..graph.gradients import vjp
-    mask = inputs[4] if len(inputs) > 4 else None
-    outputs = _composite_scan(gate, inputs[0], inputs[1], inputs[2], inputs[3], mask)
-    return vjp(outputs, output_grads, list(inputs[:4]), zeros_for_unrelated=False) + [None] * (len(inputs) - 4)
+    n = 6 if op.project else 4
+    mask = inputs[n] if op.has_mask else None
+    outputs = _composite_scan(op.gate, list(inputs[:n]), op.project, mask)
+    return vjp(outputs, output_grads, list(inputs[:n]), zeros_for_unrelated=False) + [None] * (len(inputs) - n)
