@@ -4,8 +4,8 @@
 without recurrent dropout runs this loop instead (ops/recurrent.py's
 `LSTMScan`): per time step one matrix product into a preallocated gate block
 and a few in-place elementwise calls writing straight into the stacked
-results, and in the backward loop the recurrent kernel's gradient is one
-matrix product over all steps after it.
+results; the large products (input projection, weight and input gradients)
+are done per chunk of time steps, beside the loop.
 
 The loops call BLAS single-threaded whatever the thread count: a (batch, u) x
 (u, 4u) product per step is tens of microseconds, too short to split over
@@ -31,42 +31,50 @@ from .xp import xp
 CHUNKS = 8
 
 
-def _sigmoid_(z):
-    xp.negative(z, out=z)
-    xp.exp(z, out=z)
-    z += 1.0
-    xp.reciprocal(z, out=z)
+def gate_forward(gate, z, out):
+    """The gate activation of `z` into `out` (may be `z` itself)."""
+    if gate == 'sigmoid':
+        xp.negative(z, out=out)
+        xp.exp(out, out=out)
+        out += 1.0
+        xp.reciprocal(out, out=out)
+    elif gate == 'hard_sigmoid':
+        xp.multiply(z, 0.2, out=out)
+        out += 0.5
+        xp.clip(out, 0.0, 1.0, out=out)
+    else:
+        xp.clip(z, 0.0, 1.0, out=out)
+    return out
+
+
+def gate_derivative(gate, activated, out):
+    """d gate / d z from the activated value (clips pass strictly inside (0, 1))."""
+    if gate == 'sigmoid':
+        xp.subtract(1.0, activated, out=out)
+        out *= activated
+    else:
+        inside = activated > 0
+        inside &= activated < 1
+        if gate == 'hard_sigmoid':
+            xp.multiply(inside, out.dtype.type(0.2), out=out)
+        else:
+            out[...] = inside
+    return out
 
 
 def _activate_(gate, z, u):
-    """Gate activations in place over the (rows, 4u) block `z`."""
+    """Gate activations in place over the (rows, 4u) block `z`: tanh over the
+    cell candidate block, the gate activation over the others."""
     xp.tanh(z[:, 2 * u:3 * u], out=z[:, 2 * u:3 * u])
     for block in (z[:, :2 * u], z[:, 3 * u:]):
-        if gate == 'sigmoid':
-            _sigmoid_(block)
-        elif gate == 'hard_sigmoid':
-            block *= 0.2
-            block += 0.5
-            xp.clip(block, 0.0, 1.0, out=block)
-        else:
-            xp.clip(block, 0.0, 1.0, out=block)
+        gate_forward(gate, block, block)
 
 
 def _derivative_(gate, acts, out):
-    """d activation / d pre-activation from the activated gates, into `out`."""
+    """d activation / d pre-activation of every gate block, into `out`."""
     u = acts.shape[1] // 4
     for sl in (slice(0, 2 * u), slice(3 * u, 4 * u)):
-        a, d = acts[:, sl], out[:, sl]
-        if gate == 'sigmoid':
-            xp.subtract(1.0, a, out=d)
-            d *= a
-        else:
-            inside = a > 0
-            inside &= a < 1
-            if gate == 'hard_sigmoid':
-                xp.multiply(inside, out.dtype.type(0.2), out=d)
-            else:
-                d[...] = inside
+        gate_derivative(gate, acts[:, sl], out[:, sl])
     cc, d = acts[:, 2 * u:3 * u], out[:, 2 * u:3 * u]
     xp.multiply(cc, cc, out=d)
     xp.subtract(1.0, d, out=d)

@@ -1,4 +1,5 @@
-"""Fused recurrent gate ops: the elementwise part of one LSTM or GRU step as one op.
+"""Fused recurrent ops: the elementwise part of one LSTM or GRU step as one op, and
+the whole LSTM recurrence as one op (`LSTMScan`, see the end of the module).
 
 An LSTM step is `z = x_t W + h U + b` followed by about a dozen elementwise
 operations on the four gates. Inside a scan every op costs Python dispatch and
@@ -16,38 +17,11 @@ for pre-scaled hard-sigmoid inputs).
 from ..graph.op import Op
 from ..graph.tensor import shape_str
 from ..kernels import xp
+from ..kernels import lstm as lstm_kernels
+from ..kernels.lstm import gate_derivative as _gate_derivative
+from ..kernels.lstm import gate_forward as _gate_forward
 
 GATES = ('sigmoid', 'hard_sigmoid', 'clip')
-
-
-def _gate_forward(gate, z, out):
-    if gate == 'sigmoid':
-        xp.negative(z, out=out)
-        xp.exp(out, out=out)
-        out += 1.0
-        xp.reciprocal(out, out=out)
-    elif gate == 'hard_sigmoid':
-        xp.multiply(z, 0.2, out=out)
-        out += 0.5
-        xp.clip(out, 0.0, 1.0, out=out)
-    else:
-        xp.clip(z, 0.0, 1.0, out=out)
-    return out
-
-
-def _gate_derivative(gate, activated, out):
-    """d gate / d z from the activated value (clips pass strictly inside (0, 1))."""
-    if gate == 'sigmoid':
-        xp.subtract(1.0, activated, out=out)
-        out *= activated
-    else:
-        inside = activated > 0
-        inside &= activated < 1
-        if gate == 'hard_sigmoid':
-            xp.multiply(inside, out.dtype.type(0.2), out=out)
-        else:
-            out[...] = inside
-    return out
 
 
 class LSTMGates(Op):
@@ -367,12 +341,11 @@ class LSTMScan(Op):
         return lambda *inputs: self._forward(inputs, False)
 
     def _forward(self, inputs, keep_gates):
-        from ..kernels.lstm import lstm_forward
         x, weights, h0, c0, kernel = _scan_inputs(inputs, self.project)
         mask = inputs[-1] if self.has_mask else None
         if x.shape[0] == 0:
             raise ValueError('rnn: cannot scan over an empty sequence (0 time steps)')
-        return lstm_forward(self.gate, x, h0, c0, kernel, mask, keep_gates=keep_gates, weights=weights)
+        return lstm_kernels.lstm_forward(self.gate, x, h0, c0, kernel, mask, keep_gates=keep_gates, weights=weights)
 
     def grad(self, inputs, outputs, output_grads):
         from .elementwise import zeros_like
@@ -404,15 +377,15 @@ class LSTMScanGrad(Op):
         return [(t.shape, t.dtype) for t in inputs[:self.n_outputs]]
 
     def forward(self, *inputs):
-        from ..kernels.lstm import lstm_backward
         n = self.n_outputs
         x, weights, h0, c0, kernel = _scan_inputs(inputs, self.project)
         hs, cs, acts, ghs = inputs[n:n + 4]
         gcs = inputs[n + 4] if self.has_gc else None
         mask = inputs[-1] if self.has_mask else None
         if weights is None:
-            return lstm_backward(self.gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask)
-        return lstm_backward(self.gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask, inputs=x, weights=weights)
+            return lstm_kernels.lstm_backward(self.gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask)
+        return lstm_kernels.lstm_backward(self.gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask, inputs=x,
+                                          weights=weights)
 
     def grad(self, inputs, outputs, output_grads):
         from ..graph.gradients import vjp
@@ -455,7 +428,8 @@ def _composite_scan(gate, parts, project, mask):
 
     def step(seq_ph, state_ph):
         h, c = state_ph
-        h_new, c_new, acts = LSTMGates(gate=gate)(seq_ph[0] + MatMul(transpose_a=False, transpose_b=False)(h, kernel), c)
+        recurrent = MatMul(transpose_a=False, transpose_b=False)(h, kernel)
+        h_new, c_new, acts = LSTMGates(gate=gate)(seq_ph[0] + recurrent, c)
         if mask is not None:
             on = ExpandDims(axis=1)(seq_ph[1])
             h_new, c_new = Switch()(on, h_new, h), Switch()(on, c_new, c)
