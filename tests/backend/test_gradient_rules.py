@@ -57,13 +57,14 @@ def _rnn_sum(x, h0):
     return K.rnn(step, x, [h0])[1]
 
 
-def _lstm_scan_sum(z, h0, c0, kernel, masked=False, with_gates=False, weights=(None, None)):
-    """The stacked outputs and the final cell state of `K.lstm_scan` (and, with
-    `with_gates`, its activated gates, read from the op's third output);
-    `weights`: the input kernel and bias when `z` holds the inputs to project."""
+def _lstm_scan_sum(z, h0, c0, kernel, masked=False, with_gates=False, weights=(None, None), last_only=False):
+    """The stacked outputs (or with `last_only` the last one) and the final cell
+    state of `K.lstm_scan` (and, with `with_gates`, its activated gates, read
+    from the op's third output); `weights`: the input kernel and bias when `z`
+    holds the inputs to project."""
     mask = K.constant([[1, 1, 0], [1, 0, 1]], dtype='bool') if masked else None
-    _, outputs, states = K.lstm_scan(z, [h0, c0], kernel, mask=mask, kernel=weights[0], bias=weights[1])
-    result = K.sum(outputs, axis=1) + 2.0 * states[1]
+    last, outputs, states = K.lstm_scan(z, [h0, c0], kernel, mask=mask, kernel=weights[0], bias=weights[1])
+    result = (last if last_only else K.sum(outputs, axis=1)) + 2.0 * states[1]
     if with_gates:
         gates = states[1].owner.inputs[0].owner.outputs[2]
         result = result + K.sum(gates, axis=(0, 2))[:, None] * 0.5
@@ -173,6 +174,8 @@ CASES = {
                                  [signed(2, 3, 8), signed(2, 2), signed(2, 2), signed(2, 8)], {}),
     'd(LSTM scan)': (d(lambda z, h0, c0, k: _lstm_scan_sum(z * z, h0, c0, k)),
                      [signed(2, 3, 8), signed(2, 2), signed(2, 2), signed(2, 8)], {}),
+    'd(LSTM scan), last output': (d(lambda z, h0, c0, k: _lstm_scan_sum(z * z, h0, c0, k, last_only=True)),
+                                  [signed(2, 3, 8), signed(2, 2), signed(2, 2), signed(2, 8)], {}),
     'projecting LSTM scan': (lambda x, w, b, h0, c0, k: _lstm_scan_sum(x, h0, c0, k, weights=(w, b), masked=True),
                              [signed(2, 3, 2), signed(2, 8), signed(8), signed(2, 2), signed(2, 2), signed(2, 8)], {}),
     'd(projecting LSTM scan)': (d(lambda x, w, b, h0, c0, k: _lstm_scan_sum(x * x, h0, c0, k, weights=(w, b))),

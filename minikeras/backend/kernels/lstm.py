@@ -190,7 +190,8 @@ def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None, input
     Args:
         gate, h0, c0, kernel, mask: as given to `lstm_forward`.
         hs, cs, acts: its results.
-        ghs, gcs: (T, B, u) gradients of hs and cs (None: zero).
+        ghs, gcs: (T, B, u) gradients of hs and cs, or (B, u) gradients of
+            their last step alone (None: zero).
         inputs, weights: with `weights` (input kernel, bias), the (T, B, d)
             inputs `lstm_forward` projected.
 
@@ -204,6 +205,10 @@ def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None, input
     kernel_t = xp.ascontiguousarray(kernel.T)
     gz_all = xp.empty(acts.shape, dtype)
     gh, gc = xp.zeros((batch, u), dtype), xp.zeros((batch, u), dtype)
+    if ghs is not None and ghs.ndim == 2:
+        gh[...], ghs = ghs, None
+    if gcs is not None and gcs.ndim == 2:
+        gc[...], gcs = gcs, None
     gh_next, g_cell, tanh_c = xp.empty((batch, u), dtype), xp.empty((batch, u), dtype), xp.empty((batch, u), dtype)
     derivative = xp.empty((batch, 4 * u), dtype)
     carry = [gh, gc, gh_next, g_cell]

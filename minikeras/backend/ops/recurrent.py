@@ -354,19 +354,35 @@ class LSTMScan(Op):
         if gacts is not None:
             return composite_scan_vjp(self, inputs, output_grads)
         hs, cs, acts = outputs
-        ghs = ghs if ghs is not None else zeros_like(hs)
+        # A gradient that reaches only the last step (the layer's last output or
+        # final state) is passed as that step's (B, u) gradient, not a stack.
+        final_gh, final_gc = _last_step_gradient(ghs), _last_step_gradient(gcs)
+        ghs = final_gh if final_gh is not None else ghs if ghs is not None else zeros_like(inputs[n - 3])
+        gcs = final_gc if final_gc is not None else gcs
         extra = ([gcs] if gcs is not None else []) + list(inputs[n:])
-        grads = LSTMScanGrad(gate=self.gate, has_mask=self.has_mask, project=self.project, has_gc=gcs is not None)(
+        grads = LSTMScanGrad(gate=self.gate, has_mask=self.has_mask, project=self.project, has_gc=gcs is not None,
+                             final_gh=len(ghs.shape) == 2, final_gc=gcs is not None and len(gcs.shape) == 2)(
             *(list(inputs[:n]) + [hs, cs, acts, ghs] + extra))
         return grads + [None] * len(inputs[n:])
+
+
+def _last_step_gradient(grad):
+    """The (B, u) gradient of a stack's last step when `grad` is that alone
+    scattered into zeros (`GetItemGrad` at index -1), else None."""
+    from .shape import GetItemGrad
+    if grad is not None and grad.owner is not None and isinstance(grad.owner.op, GetItemGrad) \
+            and grad.owner.op.index == (-1,):
+        return grad.owner.inputs[0]
+    return None
 
 
 class LSTMScanGrad(Op):
     """(LSTMScan's inputs but the mask, hs, cs, acts, ghs[, gcs][, mask]) -> the
     gradients of those inputs: the vector-Jacobian product of `LSTMScan` given
-    the gradients of its stacked states (`gcs` only with `has_gc`). `z` (or x)
-    is read only by this op's own gradient, which differentiates the equivalent
-    composite scan."""
+    the gradients of its stacked states (`gcs` only with `has_gc`; with
+    `final_gh` / `final_gc` the (B, u) gradient of the last step alone). `z`
+    (or x) is read only by this op's own gradient, which differentiates the
+    equivalent composite scan."""
     fresh_output = True
 
     @property
@@ -389,16 +405,23 @@ class LSTMScanGrad(Op):
 
     def grad(self, inputs, outputs, output_grads):
         from ..graph.gradients import vjp
-        from .shape import GetItem
+        from .shape import GetItem, GetItemGrad
         n = self.n_outputs
         wrt = list(inputs[:n])
         ghs = inputs[n + 3]
         gcs = inputs[n + 4] if self.has_gc else None
         mask = inputs[-1] if self.has_mask else None
         hs2, cs2, _ = _composite_scan(self.gate, wrt, self.project, mask)
-        # Seeds behind a full-slice view: the scan's gradient would otherwise read
-        # the input of a final-value scatter (`gcs`'s usual source) instead of gcs.
-        seeds = [GetItem(index=(('slice', None, None, None),))(g) if g is not None else None for g in (ghs, gcs)]
+        seeds = []
+        for g, final, stack in ((ghs, self.final_gh, hs2), (gcs, self.final_gc, cs2)):
+            if g is None:
+                seeds.append(None)
+            elif final:
+                seeds.append(GetItemGrad(index=(-1,))(g, stack))
+            else:
+                # Behind a full-slice view: the scan's gradient would otherwise read
+                # the input of a final-value scatter (g's usual source) instead of g.
+                seeds.append(GetItem(index=(('slice', None, None, None),))(g))
         first = vjp([hs2, cs2], seeds, wrt)
         seconds = vjp(first, output_grads, wrt + [ghs] + ([gcs] if gcs is not None else []),
                       zeros_for_unrelated=False)
