@@ -63,21 +63,26 @@ def gate_derivative(gate, activated, out):
 
 
 def _activate_(gate, z, u):
-    """Gate activations in place over the (rows, 4u) block `z`: tanh over the
-    cell candidate block, the gate activation over the others."""
-    xp.tanh(z[:, 2 * u:3 * u], out=z[:, 2 * u:3 * u])
-    for block in (z[:, :2 * u], z[:, 3 * u:]):
+    """Gate activations in place over the (4u, rows) block `z`: tanh over the
+    cell candidate rows, the gate activation over the others."""
+    xp.tanh(z[2 * u:3 * u], out=z[2 * u:3 * u])
+    for block in (z[:2 * u], z[3 * u:]):
         gate_forward(gate, block, block)
 
 
 def _derivative_(gate, acts, out):
-    """d activation / d pre-activation of every gate block, into `out`."""
-    u = acts.shape[1] // 4
+    """d activation / d pre-activation of every gate block of (4u, rows) `acts`, into `out`."""
+    u = acts.shape[0] // 4
     for sl in (slice(0, 2 * u), slice(3 * u, 4 * u)):
-        gate_derivative(gate, acts[:, sl], out[:, sl])
-    cc, d = acts[:, 2 * u:3 * u], out[:, 2 * u:3 * u]
+        gate_derivative(gate, acts[sl], out[sl])
+    cc, d = acts[2 * u:3 * u], out[2 * u:3 * u]
     xp.multiply(cc, cc, out=d)
     xp.subtract(1.0, d, out=d)
+
+
+def _feature_major(a):
+    """(T, B, n) -> its (T, n, B) transpose, contiguous (free for this module's own results)."""
+    return xp.ascontiguousarray(a.transpose(0, 2, 1))
 
 
 def _chunks(steps):
@@ -132,56 +137,57 @@ def lstm_forward(gate, z_in, h0, c0, kernel, mask=None, keep_gates=True, weights
         kernel: (u, 4u) recurrent kernel.
         mask: optional (T, B) bool.
         keep_gates: stack the activated gates (the gradient reads them); else
-            one (B, 4u) buffer serves every step and None is returned for them.
+            one buffer serves every step and None is returned for them.
         weights: optional (input kernel (d, 4u), bias (4u,)): the projection
             `z_in @ kernel + bias` is computed here, chunk by chunk ahead of the loop.
 
     Returns:
         (hs, cs, acts): (T, B, u) hidden and cell states after every step and
-        the (T, B, 4u) activated gates.
+        the (T, B, 4u) activated gates (transposed views of feature-major arrays).
     """
     steps, batch = z_in.shape[:2]
     u = h0.shape[1]
     dtype = xp.result_type(z_in.dtype, kernel.dtype)
-    hs = xp.empty((steps, batch, u), dtype)
-    cs = xp.empty((steps, batch, u), dtype)
-    acts = xp.empty((steps if keep_gates else 1, batch, 4 * u), dtype)
-    tmp = xp.empty((batch, u), dtype)
+    # Feature-major (4u, B) steps: kernel^T @ h^T is the faster product shape,
+    # and every gate block is a contiguous run of rows.
+    hs = xp.empty((steps, u, batch), dtype)
+    cs = xp.empty((steps, u, batch), dtype)
+    acts = xp.empty((steps if keep_gates else 1, 4 * u, batch), dtype)
+    tmp = xp.empty((u, batch), dtype)
+    kernel_t = xp.ascontiguousarray(kernel.T)
     chunks = _chunks(steps)
-    if weights is None:
-        projected = z_in
-    else:
-        projected = xp.empty((steps, batch, 4 * u), dtype)
-    state = [h0, c0]
+    projected = None if weights is None else xp.empty((steps, 4 * u, batch), dtype)
+    state = [xp.ascontiguousarray(h0.T), xp.ascontiguousarray(c0.T)]
 
     def project(k):
         if weights is not None:
             a, b = chunks[k]
-            out = projected[a:b].reshape(-1, 4 * u)
-            xp.matmul(_flat(z_in[a:b]), weights[0], out=out)
-            out += weights[1]
+            z = xp.matmul(_flat(z_in[a:b]), weights[0])
+            z += weights[1]
+            projected[a:b] = z.reshape(b - a, batch, 4 * u).transpose(0, 2, 1)
 
     def run(k):
         h, c = state
         for t in range(*chunks[k]):
             z, c_new, h_new = acts[t if keep_gates else 0], cs[t], hs[t]
-            xp.matmul(h, kernel, out=z)
-            z += projected[t]
+            xp.matmul(kernel_t, h, out=z)
+            z += z_in[t].T if projected is None else projected[t]
             _activate_(gate, z, u)
-            xp.multiply(z[:, u:2 * u], c, out=c_new)
-            xp.multiply(z[:, :u], z[:, 2 * u:3 * u], out=tmp)
+            xp.multiply(z[u:2 * u], c, out=c_new)
+            xp.multiply(z[:u], z[2 * u:3 * u], out=tmp)
             c_new += tmp
             xp.tanh(c_new, out=h_new)
-            h_new *= z[:, 3 * u:]
+            h_new *= z[3 * u:]
             if mask is not None:
-                off = ~mask[t][:, None]
+                off = ~mask[t][None, :]
                 xp.copyto(c_new, c, where=off)
                 xp.copyto(h_new, h, where=off)
             h, c = h_new, c_new
         state[:] = [h, c]
 
     _pipeline(project, run, len(chunks))
-    return hs, cs, (acts if keep_gates else None)
+    return (hs.transpose(0, 2, 1), cs.transpose(0, 2, 1),
+            acts.transpose(0, 2, 1) if keep_gates else None)
 
 
 def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None, inputs=None, weights=None):
@@ -202,15 +208,16 @@ def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None, input
     """
     steps, batch, u = hs.shape
     dtype = hs.dtype
-    kernel_t = xp.ascontiguousarray(kernel.T)
+    hs, cs, acts = _feature_major(hs), _feature_major(cs), _feature_major(acts)
     gz_all = xp.empty(acts.shape, dtype)
-    gh, gc = xp.zeros((batch, u), dtype), xp.zeros((batch, u), dtype)
+    gh, gc = xp.zeros((u, batch), dtype), xp.zeros((u, batch), dtype)
     if ghs is not None and ghs.ndim == 2:
-        gh[...], ghs = ghs, None
+        gh[...], ghs = ghs.T, None
     if gcs is not None and gcs.ndim == 2:
-        gc[...], gcs = gcs, None
-    gh_next, g_cell, tanh_c = xp.empty((batch, u), dtype), xp.empty((batch, u), dtype), xp.empty((batch, u), dtype)
-    derivative = xp.empty((batch, 4 * u), dtype)
+        gc[...], gcs = gcs.T, None
+    gh_next, g_cell, tanh_c = xp.empty((u, batch), dtype), xp.empty((u, batch), dtype), xp.empty((u, batch), dtype)
+    derivative = xp.empty((4 * u, batch), dtype)
+    c0_t = c0.T
     carry = [gh, gc, gh_next, g_cell]
     chunks = _chunks(steps)[::-1]
     gkernel = xp.zeros(kernel.shape, dtype)
@@ -219,60 +226,67 @@ def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None, input
         g_input_kernel = xp.zeros(weights[0].shape, dtype)
         g_bias = xp.zeros(weights[1].shape, dtype)
         weights_t = xp.ascontiguousarray(weights[0].T)
+    else:
+        gz_batch_major = xp.empty((steps, batch, 4 * u), dtype)
 
     def run(k):
         gh, gc, gh_next, g_cell = carry
         for t in range(chunks[k][1] - 1, chunks[k][0] - 1, -1):
             if ghs is not None:
-                gh += ghs[t]
+                gh += ghs[t].T
             if gcs is not None:
-                gc += gcs[t]
+                gc += gcs[t].T
             a, gz = acts[t], gz_all[t]
-            c_prev = cs[t - 1] if t > 0 else c0
+            c_prev = cs[t - 1] if t > 0 else c0_t
             xp.tanh(cs[t], out=tanh_c)
-            xp.multiply(gh, tanh_c, out=gz[:, 3 * u:])            # d/do
+            xp.multiply(gh, tanh_c, out=gz[3 * u:])            # d/do
             xp.multiply(tanh_c, tanh_c, out=g_cell)
             xp.subtract(1.0, g_cell, out=g_cell)
-            g_cell *= a[:, 3 * u:]
+            g_cell *= a[3 * u:]
             g_cell *= gh
-            g_cell += gc                                            # total cell gradient
-            xp.multiply(g_cell, a[:, 2 * u:3 * u], out=gz[:, :u])   # d/di
-            xp.multiply(g_cell, c_prev, out=gz[:, u:2 * u])         # d/df
-            xp.multiply(g_cell, a[:, :u], out=gz[:, 2 * u:3 * u])   # d/dc~
+            g_cell += gc                                        # total cell gradient
+            xp.multiply(g_cell, a[2 * u:3 * u], out=gz[:u])     # d/di
+            xp.multiply(g_cell, c_prev, out=gz[u:2 * u])        # d/df
+            xp.multiply(g_cell, a[:u], out=gz[2 * u:3 * u])     # d/dc~
             _derivative_(gate, a, derivative)
             gz *= derivative
             if mask is None:
-                xp.multiply(g_cell, a[:, u:2 * u], out=gc)
-                xp.matmul(gz, kernel_t, out=gh)
+                xp.multiply(g_cell, a[u:2 * u], out=gc)
+                xp.matmul(kernel, gz, out=gh)
             else:
-                off = ~mask[t][:, None]
+                off = ~mask[t][None, :]
                 # A masked step passes its states through: the carry is unchanged.
                 xp.copyto(gz, 0, where=off)
-                xp.matmul(gz, kernel_t, out=gh_next)
+                xp.matmul(kernel, gz, out=gh_next)
                 xp.copyto(gh_next, gh, where=off)
                 gh, gh_next = gh_next, gh
-                xp.multiply(g_cell, a[:, u:2 * u], out=g_cell)
+                xp.multiply(g_cell, a[u:2 * u], out=g_cell)
                 xp.copyto(g_cell, gc, where=off)
                 gc, g_cell = g_cell, gc
         carry[:] = [gh, gc, gh_next, g_cell]
 
     def weight_gradients(k):
         a, b = chunks[k]
-        gz = gz_all[a:b].reshape(-1, 4 * u)
+        # Batch-major copies of the chunk: (steps * batch, n) operands of one product each.
+        gz = (gz_batch_major[a:b] if weights is None else xp.empty((b - a, batch, 4 * u), dtype))
+        gz[...] = gz_all[a:b].transpose(0, 2, 1)
+        gz = gz.reshape(-1, 4 * u)
         # The state before step t is hs[t - 1], h0 before the first step.
         if a == 0:
-            xp.add(gkernel, xp.matmul(h0.T, gz_all[0]), out=gkernel)
+            xp.add(gkernel, xp.matmul(h0.T, gz[:batch]), out=gkernel)
             if b > 1:
-                xp.add(gkernel, xp.matmul(hs[:b - 1].reshape(-1, u).T, gz[batch:]), out=gkernel)
+                h_prev = _flat(hs[:b - 1].transpose(0, 2, 1))
+                xp.add(gkernel, xp.matmul(h_prev.T, gz[batch:]), out=gkernel)
         else:
-            xp.add(gkernel, xp.matmul(hs[a - 1:b - 1].reshape(-1, u).T, gz), out=gkernel)
+            h_prev = _flat(hs[a - 1:b - 1].transpose(0, 2, 1))
+            xp.add(gkernel, xp.matmul(h_prev.T, gz), out=gkernel)
         if weights is not None:
             xp.matmul(gz, weights_t, out=gx[a:b].reshape(-1, gx.shape[-1]))
             xp.add(g_input_kernel, xp.matmul(_flat(inputs[a:b]).T, gz), out=g_input_kernel)
             xp.add(g_bias, gz.sum(axis=0), out=g_bias)
 
     _pipeline(run, weight_gradients, len(chunks))
-    gh, gc = carry[:2]
+    gh, gc = carry[0].T.copy(), carry[1].T.copy()
     if weights is None:
-        return gz_all, gh, gc, gkernel
+        return gz_batch_major, gh, gc, gkernel
     return gx, g_input_kernel, g_bias, gh, gc, gkernel
