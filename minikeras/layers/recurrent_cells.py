@@ -512,8 +512,9 @@ class LSTMCell(_RecurrentCell):
         applies), or None when this cell's step needs the generic `K.rnn`
         (recurrent dropout, a non-tanh activation, other gate activations, or a
         backend without the extension). Returns what `K.rnn` returns."""
-        if self._recurrent_dropout_mask is not None or not hasattr(K, 'lstm_scan'):
-            return None
+        if self._recurrent_dropout_mask is not None or not hasattr(K, 'lstm_scan') \
+                or type(self)._recurrent_step is not LSTMCell._recurrent_step:
+            return None  # (a subclass with its own step keeps it)
         folded = getattr(self, '_folded', None)
         if folded is not None:
             gate, recurrent_kernel = 'clip', folded[2]
