@@ -156,22 +156,29 @@ def lstm_forward(gate, z_in, h0, c0, kernel, mask=None, keep_gates=True, weights
     tmp = xp.empty((u, batch), dtype)
     kernel_t = xp.ascontiguousarray(kernel.T)
     chunks = _chunks(steps)
-    projected = None if weights is None else xp.empty((steps, 4 * u, batch), dtype)
+    # With weights, chunk k's projections as one (4u, steps * B) product; step
+    # t reads its B columns (no transposed copy of the whole projection).
+    projected = [None] * len(chunks)
+    weights_t = None if weights is None else xp.ascontiguousarray(weights[0].T)
     state = [xp.ascontiguousarray(h0.T), xp.ascontiguousarray(c0.T)]
 
     def project(k):
         if weights is not None:
             a, b = chunks[k]
-            z = xp.matmul(_flat(z_in[a:b]), weights[0])
-            z += weights[1]
-            projected[a:b] = z.reshape(b - a, batch, 4 * u).transpose(0, 2, 1)
+            z = xp.matmul(weights_t, _flat(z_in[a:b]).T)
+            z += weights[1][:, None]
+            projected[k] = z
 
     def run(k):
         h, c = state
+        first = chunks[k][0]
         for t in range(*chunks[k]):
             z, c_new, h_new = acts[t if keep_gates else 0], cs[t], hs[t]
             xp.matmul(kernel_t, h, out=z)
-            z += z_in[t].T if projected is None else projected[t]
+            if weights is None:
+                z += z_in[t].T
+            else:
+                z += projected[k][:, (t - first) * batch:(t - first + 1) * batch]
             _activate_(gate, z, u)
             xp.multiply(z[u:2 * u], c, out=c_new)
             xp.multiply(z[:u], z[2 * u:3 * u], out=tmp)
