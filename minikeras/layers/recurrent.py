@@ -287,6 +287,20 @@ class RNN(Layer):
         return call_with_additional_inputs(self, inputs, additional_inputs, additional_specs, initial_state,
                                            constants, kwargs)
 
+    @staticmethod
+    def _scan_arguments(cell, inputs, n_const, kwargs):
+        """(step function, sequence) for `K.rnn`."""
+        if hasattr(cell, '_project') and hasattr(cell, '_recurrent_step') and not n_const:
+            # One GEMM for the input projection of all time steps; the scan
+            # runs only the recurrent part.
+            return (lambda x_t, states: cell._recurrent_step(x_t, states)), cell._project(inputs)
+
+        def step(x_t, states):
+            if n_const:
+                return cell.call(x_t, states[:-n_const], constants=states[-n_const:], **kwargs)
+            return cell.call(x_t, states, **kwargs)
+        return step, inputs
+
     def call(self, inputs, mask=None, training=None, initial_state=None, constants=None):
         if isinstance(inputs, list):
             if self._num_constants:
@@ -325,24 +339,15 @@ class RNN(Layer):
             state_ones = K.ones_like(initial_state[0])
             cell._prepare(step_ones, state_ones, training)
         try:
-            if hasattr(cell, '_project') and hasattr(cell, '_recurrent_step') and not n_const:
-                # One GEMM for the input projection of all time steps; the scan
-                # runs only the recurrent part.
-                sequence = cell._project(inputs)
-
-                def step(x_t, states):
-                    return cell._recurrent_step(x_t, states)
-            else:
-                sequence = inputs
-
-                def step(x_t, states):
-                    if n_const:
-                        return cell.call(x_t, states[:-n_const], constants=states[-n_const:], **kwargs)
-                    return cell.call(x_t, states, **kwargs)
-
-            last_output, outputs, states = K.rnn(step, sequence, initial_state, constants=constants,
-                                                 go_backwards=self.go_backwards, mask=mask, unroll=self.unroll,
-                                                 input_length=timesteps)
+            result = None
+            if not self.unroll and not n_const and hasattr(cell, '_scan'):
+                # The cell may run the whole recurrence as one backend op.
+                result = cell._scan(inputs, initial_state, mask=mask, go_backwards=self.go_backwards)
+            if result is None:
+                result = K.rnn(*self._scan_arguments(cell, inputs, n_const, kwargs), initial_state,
+                               constants=constants, go_backwards=self.go_backwards, mask=mask, unroll=self.unroll,
+                               input_length=timesteps)
+            last_output, outputs, states = result
             masks = []
             if prepared:
                 for c in getattr(cell, 'cells', [cell]):

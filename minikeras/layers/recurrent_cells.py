@@ -503,6 +503,32 @@ class LSTMCell(_RecurrentCell):
         h = o * self.activation(c)
         return h, [h, c]
 
+    def _scan(self, inputs, states, mask=None, go_backwards=False):
+        """The whole recurrence over the `inputs` sequence as one backend op
+        (`K.lstm_scan`, which also projects the inputs when no input dropout
+        applies), or None when this cell's step needs the generic `K.rnn`
+        (recurrent dropout, a non-tanh activation, other gate activations, or a
+        backend without the extension). Returns what `K.rnn` returns."""
+        if self._recurrent_dropout_mask is not None or not hasattr(K, 'lstm_scan') \
+                or type(self)._recurrent_step is not LSTMCell._recurrent_step:
+            return None  # (a subclass with its own step keeps it)
+        folded = getattr(self, '_folded', None)
+        if folded is not None:
+            gate, recurrent_kernel = 'clip', folded[2]
+        else:
+            gate, recurrent_kernel = _FUSED_GATES.get(self.recurrent_activation), self.recurrent_kernel
+        if gate is None or not self._fused_gate(gate):
+            return None
+        if self._dropout_mask is not None:
+            return K.lstm_scan(self._project(inputs), states, recurrent_kernel, gate, go_backwards=go_backwards,
+                               mask=mask)
+        kernel, bias = self.kernel, self.bias
+        if folded is not None:
+            scale, offset, _ = folded
+            kernel, bias = kernel * scale, offset if bias is None else bias * scale + offset
+        return K.lstm_scan(inputs, states, recurrent_kernel, gate, go_backwards=go_backwards, mask=mask,
+                           kernel=kernel, bias=bias)
+
     def _fused_gate(self, gate):
         """Whether the backend's fused LSTM gate op can compute this step (tanh
         activation; a backend without the minikeras `lstm_gates` extension uses K ops)."""

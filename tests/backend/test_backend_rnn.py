@@ -260,3 +260,71 @@ def test_scan_reuses_released_stacks_but_never_ones_still_held(monkeypatch):
     np.testing.assert_allclose(third, reference(feeds[2]), rtol=1e-10)
     np.testing.assert_allclose(second, reference(feeds[1]), rtol=1e-10)
     assert len(scan_op._stacks.arrays) == pooled
+
+
+@pytest.mark.parametrize('gate,with_mask,go_backwards,project,threads', [
+    ('sigmoid', False, False, False, 1), ('sigmoid', True, True, False, 1), ('hard_sigmoid', True, False, False, 1),
+    ('clip', False, True, False, 1), ('sigmoid', True, False, False, 2), ('sigmoid', False, False, True, 1),
+    ('hard_sigmoid', True, True, True, 2)])
+def test_lstm_scan_matches_the_generic_scan_to_second_order(gate, with_mask, go_backwards, project, threads):
+    """Values, first and second-order gradients of K.lstm_scan against K.rnn
+    over K.lstm_gates; `project`: the op also computes the input projection.
+    8 steps make several chunks, so with 2 threads the loop and the large
+    products run side by side."""
+    from minikeras.backend.kernels import threads as kernel_threads
+    rng = np.random.RandomState(0)
+    batch, steps, units, dim = 3, 8, 2, 3
+    scale, shift = (0.6, 0.5) if gate == 'clip' else (1.5, 0.0)
+    if project:
+        feed = [rng.randn(batch, steps, dim), rng.randn(dim, 4 * units) * scale, rng.randn(4 * units) * 0.3 + shift]
+    else:
+        feed = [rng.randn(batch, steps, 4 * units) * scale + shift]
+    feed += [rng.randn(batch, units), rng.randn(batch, units), rng.randn(units, 4 * units) * 0.5]
+    wrt = [K.placeholder(a.shape, dtype='float64') for a in feed]
+    x, h0, c0, kernel = wrt[0], wrt[-3], wrt[-2], wrt[-1]
+    mask = K.placeholder((batch, steps), dtype='bool') if with_mask else None
+
+    def generic():
+        def step(x_t, states):
+            z_t = K.dot(x_t, wrt[1]) + wrt[2] if project else x_t
+            h, c = K.lstm_gates(z_t + K.dot(states[0], kernel), states[1], gate)
+            return h, [h, c]
+        return K.rnn(step, x, [h0, c0], go_backwards=go_backwards, mask=mask)
+
+    weights = K.constant(rng.randn(batch, steps, units))
+    fused_call = K.lstm_scan(x, [h0, c0], kernel, gate, go_backwards=go_backwards, mask=mask,
+                             kernel=wrt[1] if project else None, bias=wrt[2] if project else None)
+    results = []
+    for last, outputs, states in (fused_call, generic()):
+        loss = K.sum(outputs * weights) + K.sum(K.square(states[1]))
+        first = K.gradients(loss, wrt)
+        second = K.gradients(K.sum(K.square(first[0])) + K.sum(first[-1] * first[-1]), wrt)
+        results.append([last, outputs] + states + first + second)
+    inputs = wrt + ([mask] if with_mask else [])
+    feed.append(rng.rand(batch, steps) > 0.3)
+    kernel_threads.set_num_threads(threads)
+    try:
+        fused = K.function(inputs, results[0])(feed[:len(inputs)])
+        reference = K.function(inputs, results[1])(feed[:len(inputs)])
+        inference = K.function(inputs, results[0][:4])(feed[:len(inputs)])  # the gates are not stacked
+    finally:
+        kernel_threads.set_num_threads(1)
+    for a, b in zip(fused, reference):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-11)
+    for a, b in zip(inference, fused):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_lstm_scan_rejects_bad_arguments():
+    z = K.placeholder((None, 5, 8))
+    states = [K.placeholder((None, 2)), K.placeholder((None, 2))]
+    with pytest.raises(ValueError, match='gate must be one of'):
+        K.lstm_scan(z, states, K.placeholder((2, 8)), 'relu')
+    with pytest.raises(ValueError, match='4 gates of 2 units'):
+        K.lstm_scan(z, states, K.placeholder((2, 6)))
+    with pytest.raises(ValueError, match=r'initial states \[h, c\]'):
+        K.lstm_scan(z, states[:1], K.placeholder((2, 8)))
+    with pytest.raises(ValueError, match='only with an input `kernel`'):
+        K.lstm_scan(z, states, K.placeholder((2, 8)), bias=K.placeholder((8,)))
+    with pytest.raises(ValueError, match='cannot project inputs'):
+        K.lstm_scan(z, states, K.placeholder((2, 8)), kernel=K.placeholder((4, 8)))

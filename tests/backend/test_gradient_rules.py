@@ -57,6 +57,20 @@ def _rnn_sum(x, h0):
     return K.rnn(step, x, [h0])[1]
 
 
+def _lstm_scan_sum(z, h0, c0, kernel, masked=False, with_gates=False, weights=(None, None), last_only=False):
+    """The stacked outputs (or with `last_only` the last one) and the final cell
+    state of `K.lstm_scan` (and, with `with_gates`, its activated gates, read
+    from the op's third output); `weights`: the input kernel and bias when `z`
+    holds the inputs to project."""
+    mask = K.constant([[1, 1, 0], [1, 0, 1]], dtype='bool') if masked else None
+    last, outputs, states = K.lstm_scan(z, [h0, c0], kernel, mask=mask, kernel=weights[0], bias=weights[1])
+    result = (last if last_only else K.sum(outputs, axis=1)) + 2.0 * states[1]
+    if with_gates:
+        gates = states[1].owner.inputs[0].owner.outputs[2]
+        result = result + K.sum(gates, axis=(0, 2))[:, None] * 0.5
+    return result
+
+
 class _TwoProcessMean(object):
     """A stand-in communicator for `K.cross_process_mean`: the other process holds 3 * x,
     so the mean over both is the linear map 2 * x."""
@@ -152,6 +166,21 @@ CASES = {
     'd(LSTM gates)': (d(lambda z, c: K.concatenate(K.lstm_gates(z * z, c), axis=-1)), [signed(2, 12), signed(2, 3)], {}),
     'GRU gates': (lambda x, inner, h: K.gru_gates(x, inner, h), [signed(2, 9), signed(2, 9), signed(2, 3)], {}),
     'd(GRU gates)': (d(lambda x, inner, h: K.gru_gates(x * x, inner, h)), [signed(2, 9), signed(2, 9), signed(2, 3)], {}),
+    'LSTM scan': (lambda z, h0, c0, k: _lstm_scan_sum(z, h0, c0, k), [signed(2, 3, 8), signed(2, 2), signed(2, 2),
+                                                                      signed(2, 8)], {}),
+    'masked LSTM scan': (lambda z, h0, c0, k: _lstm_scan_sum(z, h0, c0, k, masked=True),
+                         [signed(2, 3, 8), signed(2, 2), signed(2, 2), signed(2, 8)], {}),
+    'LSTM scan with its gates': (lambda z, h0, c0, k: _lstm_scan_sum(z, h0, c0, k, with_gates=True),
+                                 [signed(2, 3, 8), signed(2, 2), signed(2, 2), signed(2, 8)], {}),
+    'd(LSTM scan)': (d(lambda z, h0, c0, k: _lstm_scan_sum(z * z, h0, c0, k)),
+                     [signed(2, 3, 8), signed(2, 2), signed(2, 2), signed(2, 8)], {}),
+    'd(LSTM scan), last output': (d(lambda z, h0, c0, k: _lstm_scan_sum(z * z, h0, c0, k, last_only=True)),
+                                  [signed(2, 3, 8), signed(2, 2), signed(2, 2), signed(2, 8)], {}),
+    'projecting LSTM scan': (lambda x, w, b, h0, c0, k: _lstm_scan_sum(x, h0, c0, k, weights=(w, b), masked=True),
+                             [signed(2, 3, 2), signed(2, 8), signed(8), signed(2, 2), signed(2, 2), signed(2, 8)], {}),
+    'd(projecting LSTM scan)': (d(lambda x, w, b, h0, c0, k: _lstm_scan_sum(x * x, h0, c0, k, weights=(w, b))),
+                                [signed(2, 3, 2), signed(2, 8), signed(8), signed(2, 2), signed(2, 2), signed(2, 8)],
+                                {}),
     'recurrent scan': (_rnn_sum, [signed(2, 3, 2), signed(2, 2)], {}),
     'masked scan': (lambda x, h0: K.rnn(lambda x_t, s: (x_t + s[0], [x_t + s[0]]), x, [h0],
                                         mask=K.constant([[1, 1, 0], [1, 0, 1]], dtype='bool'))[1],

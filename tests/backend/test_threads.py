@@ -48,6 +48,25 @@ def test_set_num_threads_sets_the_blas_pool():
         K.set_num_threads(before)
 
 
+def test_blas_threads_limited_caps_the_pool_inside_the_block_only():
+    before = K.get_num_threads()
+    try:
+        K.set_num_threads(2)
+        if threads.blas_num_threads() is None:
+            pytest.skip('the BLAS library does not report its thread count here')
+        with threads.blas_threads_limited(1):
+            assert threads.blas_num_threads() == 1
+            with threads.blas_threads_limited(4):  # never raises the count
+                assert threads.blas_num_threads() == 1
+        assert threads.blas_num_threads() == 2
+        with pytest.raises(RuntimeError):
+            with threads.blas_threads_limited(1):
+                raise RuntimeError('restored on the way out')
+        assert threads.blas_num_threads() == 2
+    finally:
+        K.set_num_threads(before)
+
+
 @pytest.mark.parametrize('value', [0, -2, 1.5, '2', True])
 def test_set_num_threads_rejects_bad_values(value):
     with pytest.raises(ValueError, match='positive integer'):

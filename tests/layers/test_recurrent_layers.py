@@ -632,3 +632,30 @@ def test_rnn_model_fixtures(name, tmp_path):
             target = str(tmp_path / 'again.h5')
             model.save(target)
             model = load_model(target)
+
+
+def test_lstm_runs_as_one_scan_op_unless_its_step_is_generic():
+    """An LSTM runs its recurrence through K.lstm_scan (one LSTMScan op); with
+    recurrent dropout or a subclassed step it keeps the generic scan, with the
+    same function."""
+    from minikeras.backend.graph.gradients import toposort
+
+    def ops(layer):
+        x = Input((4, 3))
+        y = layer(x)
+        return set(type(a.op).__name__ for a in toposort([y]))
+
+    assert 'LSTMScan' in ops(LSTM(2))
+    assert 'LSTMScan' in ops(LSTM(2, dropout=0.3, go_backwards=True))
+    assert 'LSTMScan' not in ops(LSTM(2, recurrent_dropout=0.3))
+
+    class Doubled(LSTMCell):
+        def _recurrent_step(self, projected, states):
+            return LSTMCell._recurrent_step(self, projected * 2.0, states)
+    assert 'LSTMScan' not in ops(RNN(Doubled(2)))
+    x = np.random.RandomState(0).randn(2, 4, 3).astype('float32')
+    fused = Sequential([RNN(LSTMCell(2), input_shape=(4, 3))])
+    generic = Sequential([RNN(LSTMCell(2), input_shape=(4, 3), unroll=True)])
+    generic.set_weights(fused.get_weights())
+    np.testing.assert_allclose(fused.predict(x), generic.predict(x), rtol=1e-5, atol=1e-6)
+    assert K.int_shape(fused.output) == (None, 2)

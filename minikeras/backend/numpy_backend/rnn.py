@@ -5,7 +5,7 @@ from ..ops import elementwise as ew
 from ..ops import recurrent as recurrent_ops
 from ..ops import shape as shape_ops
 
-__all__ = ['rnn', 'lstm_gates', 'gru_gates', 'map_fn', 'foldl', 'foldr']
+__all__ = ['rnn', 'lstm_gates', 'lstm_scan', 'gru_gates', 'map_fn', 'foldl', 'foldr']
 
 
 def _time_major(x):
@@ -19,6 +19,24 @@ def _masked(mask_t, new, old):
     for axis in range(1, len(new.shape)):
         cond = shape_ops.ExpandDims(axis=axis)(cond)
     return ew.Switch()(cond, new, old)
+
+
+def _time_major_sequences(inputs, mask, go_backwards):
+    """(inputs, mask) as time-major sequences in processing order; the mask
+    (batch, time) or (batch, time, 1) becomes (time, batch) bool, or None."""
+    seq = _time_major(inputs)
+    mask_seq = None
+    if mask is not None:
+        if mask.dtype != 'bool':
+            mask = ew.NotEqual()(mask, ew.as_tensor(0, like=mask))
+        if len(mask.shape) == 3:
+            mask = shape_ops.Squeeze(axis=2)(mask)
+        mask_seq = shape_ops.Transpose(perm=(1, 0))(mask)
+    if go_backwards:
+        seq = shape_ops.Reverse(axes=(0,))(seq)
+        if mask_seq is not None:
+            mask_seq = shape_ops.Reverse(axes=(0,))(mask_seq)
+    return seq, mask_seq
 
 
 def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, constants=None,
@@ -51,18 +69,7 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
                          % shape_str(inputs.shape))
     constants = list(constants or [])
     initial_states = list(initial_states)
-    seq = _time_major(inputs)
-    mask_seq = None
-    if mask is not None:
-        if mask.dtype != 'bool':
-            mask = ew.NotEqual()(mask, ew.as_tensor(0, like=mask))
-        if len(mask.shape) == 3:
-            mask = shape_ops.Squeeze(axis=2)(mask)
-        mask_seq = shape_ops.Transpose(perm=(1, 0))(mask)
-    if go_backwards:
-        seq = shape_ops.Reverse(axes=(0,))(seq)
-        if mask_seq is not None:
-            mask_seq = shape_ops.Reverse(axes=(0,))(mask_seq)
+    seq, mask_seq = _time_major_sequences(inputs, mask, go_backwards)
 
     def one_step(x_t, mask_t, states):
         output, new_states = step_function(x_t, list(states) + constants)
@@ -126,6 +133,49 @@ def lstm_gates(z, c_prev, gate='sigmoid'):
         raise ValueError('lstm_gates: gate must be one of %s, got %r' % (recurrent_ops.GATES, gate))
     h, c, _ = recurrent_ops.LSTMGates(gate=gate)(z, c_prev)
     return h, c
+
+
+def lstm_scan(z, initial_states, recurrent_kernel, gate='sigmoid', go_backwards=False, mask=None, kernel=None,
+              bias=None):
+    """A whole LSTM recurrence as one op (a minikeras extension of the Keras
+    backend): what `rnn` computes with the step
+    `h, c = lstm_gates(z_t + dot(h, recurrent_kernel), c, gate)`, with a
+    hand-written loop (one matrix product and a few in-place numpy calls per
+    step, batch rows split over the kernel threads) and its gradient.
+
+    Args:
+        z: input projections with bias (batch, time, 4 * units), gates ordered
+            i, f, c~, o; with `kernel`, the inputs (batch, time, input_dim)
+            projected to them as `dot(z, kernel) + bias` inside the op (beside
+            the loop, on a second thread when there is one).
+        initial_states: [h0, c0], each (batch, units).
+        recurrent_kernel: (units, 4 * units).
+        gate: 'sigmoid', 'hard_sigmoid' or 'clip'.
+        go_backwards, mask: as for `rnn`.
+        kernel: optional input kernel (input_dim, 4 * units).
+        bias: optional bias (4 * units,), only with `kernel` (zeros when None).
+
+    Returns:
+        (last_output, outputs (batch, time, units), [h, c]) as `rnn` returns them.
+    """
+    if gate not in recurrent_ops.GATES:
+        raise ValueError('lstm_scan: gate must be one of %s, got %r' % (recurrent_ops.GATES, gate))
+    if len(z.shape) != 3:
+        raise ValueError('lstm_scan: projections must have shape (batch, time, 4 * units), got %s'
+                         % shape_str(z.shape))
+    if len(initial_states) != 2:
+        raise ValueError('lstm_scan: expected the initial states [h, c], got %d tensors' % len(initial_states))
+    if bias is not None and kernel is None:
+        raise ValueError('lstm_scan: a bias is added by the op only with an input `kernel`')
+    seq, mask_seq = _time_major_sequences(z, mask, go_backwards)
+    weights = []
+    if kernel is not None:
+        weights = [kernel, bias if bias is not None else ew.zeros_like(kernel[0])]
+    extra = [mask_seq] if mask_seq is not None else []
+    hs, cs, _ = recurrent_ops.LSTMScan(gate=gate, has_mask=mask_seq is not None, project=kernel is not None)(
+        seq, *(weights + [initial_states[0], initial_states[1], recurrent_kernel] + extra))
+    last = shape_ops.GetItem(index=(-1,))(hs)
+    return last, _time_major(hs), [last, shape_ops.GetItem(index=(-1,))(cs)]
 
 
 def gru_gates(x, inner, h_prev, gate='sigmoid'):

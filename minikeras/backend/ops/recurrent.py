@@ -1,4 +1,5 @@
-"""Fused recurrent gate ops: the elementwise part of one LSTM or GRU step as one op.
+"""Fused recurrent ops: the elementwise part of one LSTM or GRU step as one op, and
+the whole LSTM recurrence as one op (`LSTMScan`, see the end of the module).
 
 An LSTM step is `z = x_t W + h U + b` followed by about a dozen elementwise
 operations on the four gates. Inside a scan every op costs Python dispatch and
@@ -16,38 +17,11 @@ for pre-scaled hard-sigmoid inputs).
 from ..graph.op import Op
 from ..graph.tensor import shape_str
 from ..kernels import xp
+from ..kernels import lstm as lstm_kernels
+from ..kernels.lstm import gate_derivative as _gate_derivative
+from ..kernels.lstm import gate_forward as _gate_forward
 
 GATES = ('sigmoid', 'hard_sigmoid', 'clip')
-
-
-def _gate_forward(gate, z, out):
-    if gate == 'sigmoid':
-        xp.negative(z, out=out)
-        xp.exp(out, out=out)
-        out += 1.0
-        xp.reciprocal(out, out=out)
-    elif gate == 'hard_sigmoid':
-        xp.multiply(z, 0.2, out=out)
-        out += 0.5
-        xp.clip(out, 0.0, 1.0, out=out)
-    else:
-        xp.clip(z, 0.0, 1.0, out=out)
-    return out
-
-
-def _gate_derivative(gate, activated, out):
-    """d gate / d z from the activated value (clips pass strictly inside (0, 1))."""
-    if gate == 'sigmoid':
-        xp.subtract(1.0, activated, out=out)
-        out *= activated
-    else:
-        inside = activated > 0
-        inside &= activated < 1
-        if gate == 'hard_sigmoid':
-            xp.multiply(inside, out.dtype.type(0.2), out=out)
-        else:
-            out[...] = inside
-    return out
 
 
 class LSTMGates(Op):
@@ -320,3 +294,179 @@ def composite_gru_grad_vjp(gate, inputs, output_grads):
     gx = Concatenate(axis=1)(gz, gr, d_candidate)
     ginner = Concatenate(axis=1)(gz, gr, d_candidate * r)
     return vjp([gx, ginner, gh * z], output_grads, list(inputs), zeros_for_unrelated=False)
+
+
+class LSTMScan(Op):
+    """The whole LSTM recurrence as one op (kernels/lstm.py runs it).
+
+    Inputs: z (T, B, 4u) time-major input projections with bias, or with
+    `project` the inputs x (T, B, d), the input kernel (d, 4u) and the bias
+    (4u,) (the projection is then computed inside, beside the loop); h0, c0
+    (B, u); the recurrent kernel (u, 4u); with `has_mask`, a (T, B) bool mask
+    (False: the step keeps the previous states). Outputs: hs, cs (T, B, u),
+    the states after every step, and acts (T, B, 4u), the activated gates,
+    which the gradient reads. The same function as a `Scan` over
+    `LSTMGates(z_t + h @ kernel, c)`, with fewer numpy calls per step.
+    """
+    n_outputs = 3
+    fresh_output = True
+
+    def infer(self, *inputs):
+        expected = (6 if self.project else 4) + int(self.has_mask)
+        if len(inputs) != expected:
+            raise ValueError('LSTMScan: expected %d inputs, got %d' % (expected, len(inputs)))
+        x, weights, h0, c0, kernel = _scan_inputs(inputs, self.project)
+        if len(x.shape) != 3 or len(h0.shape) != 2 or len(c0.shape) != 2 or len(kernel.shape) != 2:
+            raise ValueError('LSTMScan: expected a sequence (T, B, n), states (B, u) and a kernel (u, 4u), '
+                             'got %s, %s, %s and %s' % tuple(shape_str(t.shape) for t in (x, h0, c0, kernel)))
+        units = h0.shape[1]
+        width = weights[0].shape[1] if weights else x.shape[2]
+        if units is not None and (kernel.shape[0] not in (None, units) or kernel.shape[1] not in (None, 4 * units)
+                                  or width not in (None, 4 * units)):
+            raise ValueError('LSTMScan: projections of width %s and kernel %s do not hold 4 gates of %d units'
+                             % (width, shape_str(kernel.shape), units))
+        if weights and (len(weights[0].shape) != 2 or weights[0].shape[0] not in (None, x.shape[2])):
+            raise ValueError('LSTMScan: an input kernel of shape %s cannot project inputs of shape %s'
+                             % (shape_str(weights[0].shape), shape_str(x.shape)))
+        states = (x.shape[0], h0.shape[0] if h0.shape[0] is not None else x.shape[1], units)
+        return [(states, kernel.dtype), (states, kernel.dtype), (states[:2] + (kernel.shape[1],), kernel.dtype)]
+
+    def forward(self, *inputs):
+        return self._forward(inputs, True)
+
+    def forward_for(self, needed):
+        """Without a gradient to compute (inference) the gates are not stacked."""
+        if needed[2]:
+            return self.forward
+        return lambda *inputs: self._forward(inputs, False)
+
+    def _forward(self, inputs, keep_gates):
+        x, weights, h0, c0, kernel = _scan_inputs(inputs, self.project)
+        mask = inputs[-1] if self.has_mask else None
+        if x.shape[0] == 0:
+            raise ValueError('rnn: cannot scan over an empty sequence (0 time steps)')
+        return lstm_kernels.lstm_forward(self.gate, x, h0, c0, kernel, mask, keep_gates=keep_gates, weights=weights)
+
+    def grad(self, inputs, outputs, output_grads):
+        from .elementwise import zeros_like
+        ghs, gcs, gacts = output_grads
+        n = 6 if self.project else 4
+        if gacts is not None:
+            return composite_scan_vjp(self, inputs, output_grads)
+        hs, cs, acts = outputs
+        # A gradient that reaches only the last step (the layer's last output or
+        # final state) is passed as that step's (B, u) gradient, not a stack.
+        final_gh, final_gc = _last_step_gradient(ghs), _last_step_gradient(gcs)
+        ghs = final_gh if final_gh is not None else ghs if ghs is not None else zeros_like(inputs[n - 3])
+        gcs = final_gc if final_gc is not None else gcs
+        extra = ([gcs] if gcs is not None else []) + list(inputs[n:])
+        grads = LSTMScanGrad(gate=self.gate, has_mask=self.has_mask, project=self.project, has_gc=gcs is not None,
+                             final_gh=len(ghs.shape) == 2, final_gc=gcs is not None and len(gcs.shape) == 2)(
+            *(list(inputs[:n]) + [hs, cs, acts, ghs] + extra))
+        return grads + [None] * len(inputs[n:])
+
+
+def _last_step_gradient(grad):
+    """The (B, u) gradient of a stack's last step when `grad` is that alone
+    scattered into zeros (`GetItemGrad` at index -1), else None."""
+    from .shape import GetItemGrad
+    if grad is not None and grad.owner is not None and isinstance(grad.owner.op, GetItemGrad) \
+            and grad.owner.op.index == (-1,):
+        return grad.owner.inputs[0]
+    return None
+
+
+class LSTMScanGrad(Op):
+    """(LSTMScan's inputs but the mask, hs, cs, acts, ghs[, gcs][, mask]) -> the
+    gradients of those inputs: the vector-Jacobian product of `LSTMScan` given
+    the gradients of its stacked states (`gcs` only with `has_gc`; with
+    `final_gh` / `final_gc` the (B, u) gradient of the last step alone). `z`
+    (or x) is read only by this op's own gradient, which differentiates the
+    equivalent composite scan."""
+    fresh_output = True
+
+    @property
+    def n_outputs(self):
+        return 6 if self.project else 4
+
+    def infer(self, *inputs):
+        return [(t.shape, t.dtype) for t in inputs[:self.n_outputs]]
+
+    def forward(self, *inputs):
+        n = self.n_outputs
+        x, weights, h0, c0, kernel = _scan_inputs(inputs, self.project)
+        hs, cs, acts, ghs = inputs[n:n + 4]
+        gcs = inputs[n + 4] if self.has_gc else None
+        mask = inputs[-1] if self.has_mask else None
+        if weights is None:
+            return lstm_kernels.lstm_backward(self.gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask)
+        return lstm_kernels.lstm_backward(self.gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask, inputs=x,
+                                          weights=weights)
+
+    def grad(self, inputs, outputs, output_grads):
+        from ..graph.gradients import vjp
+        from .shape import GetItem, GetItemGrad
+        n = self.n_outputs
+        wrt = list(inputs[:n])
+        ghs = inputs[n + 3]
+        gcs = inputs[n + 4] if self.has_gc else None
+        mask = inputs[-1] if self.has_mask else None
+        hs2, cs2, _ = _composite_scan(self.gate, wrt, self.project, mask)
+        seeds = []
+        for g, final, stack in ((ghs, self.final_gh, hs2), (gcs, self.final_gc, cs2)):
+            if g is None:
+                seeds.append(None)
+            elif final:
+                seeds.append(GetItemGrad(index=(-1,))(g, stack))
+            else:
+                # Behind a full-slice view: the scan's gradient would otherwise read
+                # the input of a final-value scatter (g's usual source) instead of g.
+                seeds.append(GetItem(index=(('slice', None, None, None),))(g))
+        first = vjp([hs2, cs2], seeds, wrt)
+        seconds = vjp(first, output_grads, wrt + [ghs] + ([gcs] if gcs is not None else []),
+                      zeros_for_unrelated=False)
+        grads = seconds[:n] + [None, None, None] + seconds[n:]
+        return grads + [None] * (len(inputs) - len(grads))
+
+
+def _scan_inputs(inputs, project):
+    """(sequence, (input kernel, bias) or None, h0, c0, kernel) from an LSTMScan's inputs."""
+    n = 6 if project else 4
+    return (inputs[0], tuple(inputs[1:3]) if project else None) + tuple(inputs[n - 3:n])
+
+
+def _composite_scan(gate, parts, project, mask):
+    """`LSTMScan` as a generic `Scan` over `LSTMGates`: [hs, cs, acts].
+    `parts`: the op's inputs without the mask."""
+    from ..graph import scan as scan_ops
+    from .elementwise import Switch
+    from .linalg import MatMul
+    from .shape import ExpandDims
+    if project:
+        x, input_kernel, bias, h0, c0, kernel = parts
+        z = MatMul(transpose_a=False, transpose_b=False)(x, input_kernel) + bias
+    else:
+        z, h0, c0, kernel = parts
+    sequences = [z] + ([mask] if mask is not None else [])
+
+    def step(seq_ph, state_ph):
+        h, c = state_ph
+        recurrent = MatMul(transpose_a=False, transpose_b=False)(h, kernel)
+        h_new, c_new, acts = LSTMGates(gate=gate)(seq_ph[0] + recurrent, c)
+        if mask is not None:
+            on = ExpandDims(axis=1)(seq_ph[1])
+            h_new, c_new = Switch()(on, h_new, h), Switch()(on, c_new, c)
+        return [acts], [h_new, c_new], None
+
+    graph, _ = scan_ops.capture_step(step, sequences, [h0, c0])
+    outputs, states = scan_ops.scan(graph, sequences, [h0, c0])
+    return states[0], states[1], outputs[0]
+
+
+def composite_scan_vjp(op, inputs, output_grads):
+    """Gradient of an LSTMScan through the equivalent composite scan."""
+    from ..graph.gradients import vjp
+    n = 6 if op.project else 4
+    mask = inputs[n] if op.has_mask else None
+    outputs = _composite_scan(op.gate, list(inputs[:n]), op.project, mask)
+    return vjp(outputs, output_grads, list(inputs[:n]), zeros_for_unrelated=False) + [None] * (len(inputs) - n)
