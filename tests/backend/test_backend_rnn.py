@@ -239,7 +239,7 @@ def test_fused_gru_gates_match_composite_ops_to_second_order(gate):
 
 
 def test_scan_reuses_released_stacks_but_never_ones_still_held(monkeypatch):
-    from minikeras.backend.graph import scan as scan_module
+    from minikeras.backend.ops import scan as scan_module
     monkeypatch.setattr(scan_module._ReusedStacks, 'MIN_BYTES', 0)
     inputs, (last, outputs, states), (w, u) = build()
     f = K.function(inputs, [outputs])

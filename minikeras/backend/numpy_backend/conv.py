@@ -7,10 +7,9 @@ N-d grouped convolution op (:mod:`minikeras.backend.ops.conv`): conv1d/2d/3d,
 dilation, depthwise (groups = channels), separable (depthwise then 1x1), and the
 transposed convolutions (the convolution's adjoint in its input).
 """
-import numpy as np
-
-from .. import common
+from .. import state
 from ..graph.tensor import Tensor, shape_str
+from ..kernels import xp
 from ..ops import conv as conv_ops
 from ..ops import linalg
 from ..ops import pool as pool_ops
@@ -25,7 +24,7 @@ __all__ = ['conv1d', 'conv2d', 'conv3d', 'conv2d_transpose', 'conv3d_transpose',
 # Argument normalisation -----------------------------------------------------------------
 def _tuple(value, n, name, label):
     """An int or a sequence of n ints -> tuple of n positive ints."""
-    if isinstance(value, (int, np.integer)):
+    if isinstance(value, (int, xp.integer)):
         values = (int(value),) * n
     else:
         values = tuple(int(v) for v in value)
@@ -66,7 +65,7 @@ def _from_last(y, data_format):
 
 
 def _conv(x, kernel, nd, strides, padding, data_format, dilation_rate, label, allowed=('valid', 'same')):
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     _check_rank(x, nd, label)
     _check_rank(kernel, nd, label, 'kernel')
     strides = _tuple(strides, nd, 'strides', label)
@@ -130,7 +129,7 @@ def conv3d(x, kernel, strides=(1, 1, 1), padding='valid', data_format=None, dila
 
 
 def _conv_transpose(x, kernel, output_shape, nd, strides, padding, data_format, dilation_rate, label):
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     _check_rank(x, nd, label)
     _check_rank(kernel, nd, label, 'kernel')
     strides = _tuple(strides, nd, 'strides', label)
@@ -151,7 +150,7 @@ def _conv_transpose(x, kernel, output_shape, nd, strides, padding, data_format, 
     ksize = kernel.shape[:nd]
     spatial = []
     for i, (n, k, s, d) in enumerate(zip(out_spatial, ksize, strides, dilation)):
-        if isinstance(n, (int, np.integer)):
+        if isinstance(n, (int, xp.integer)):
             spatial.append(int(n))
             continue
         # Unknown (None or a tensor): the smallest output whose convolution gives x's length.
@@ -161,7 +160,7 @@ def _conv_transpose(x, kernel, output_shape, nd, strides, padding, data_format, 
                              'shape is unknown; got %r for input shape %s'
                              % (label, output_shape, shape_str(x.shape)))
         spatial.append(m * s if padding == 'same' else (m - 1) * s + (k - 1) * d + 1)
-    if isinstance(out_channels, (int, np.integer)) and kernel.shape[-2] is not None \
+    if isinstance(out_channels, (int, xp.integer)) and kernel.shape[-2] is not None \
             and int(out_channels) != kernel.shape[-2]:
         raise ValueError('%s: `output_shape` %r asks for %d channels but the kernel of shape %s produces %d '
                          '(transposed-convolution kernels are (*kernel_size, out_channels, in_channels))'
@@ -230,7 +229,7 @@ def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid', data_
         Tensor with `channels * depth_multiplier` channels.
     """
     label = 'depthwise_conv2d'
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     _check_rank(x, 2, label)
     y = _depthwise_last(_to_last(x, data_format), depthwise_kernel, 2, _tuple(strides, 2, 'strides', label),
                         _padding(padding, label), _tuple(dilation_rate, 2, 'dilation_rate', label), label)
@@ -238,7 +237,7 @@ def depthwise_conv2d(x, depthwise_kernel, strides=(1, 1), padding='valid', data_
 
 
 def _separable(x, depthwise_kernel, pointwise_kernel, nd, strides, padding, data_format, dilation_rate, label):
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     _check_rank(x, nd, label)
     _check_rank(pointwise_kernel, nd, label, 'pointwise_kernel')
     if any(k != 1 for k in pointwise_kernel.shape[:nd]):
@@ -277,7 +276,7 @@ def separable_conv2d(x, depthwise_kernel, pointwise_kernel, strides=(1, 1), padd
 
 # Pooling ----------------------------------------------------------------------------------------
 def _pool(x, nd, pool_size, strides, padding, data_format, pool_mode, label):
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     _check_rank(x, nd, label)
     pool = _tuple(pool_size, nd, 'pool_size', label)
     strides = _tuple(strides, nd, 'strides', label)
@@ -313,7 +312,7 @@ def pool3d(x, pool_size, strides=(1, 1, 1), padding='valid', data_format=None, p
 
 # Locally connected -------------------------------------------------------------------------------
 def _local_conv(inputs, kernel, kernel_size, strides, output_shape, data_format, nd, label):
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     _check_rank(inputs, nd, label, 'inputs')
     ksize = _tuple(kernel_size, nd, 'kernel_size', label)
     strides = _tuple(strides, nd, 'strides', label)
@@ -330,8 +329,8 @@ def _local_conv(inputs, kernel, kernel_size, strides, output_shape, data_format,
     if None in out or x_last.shape[-1] is None:
         raise ValueError('%s: the input spatial shape and channels must be known; got %s'
                          % (label, shape_str(inputs.shape)))
-    positions = int(np.prod(out))
-    feature_dim = int(np.prod(ksize)) * x_last.shape[-1]
+    positions = int(xp.prod(out))
+    feature_dim = int(xp.prod(ksize)) * x_last.shape[-1]
     if kernel.shape[0] != positions or kernel.shape[1] != feature_dim:
         raise ValueError('%s: the kernel of shape %s does not fit: expected (%d, %d, filters) for %d output '
                          'positions of %d features (inputs %s, kernel_size %s, strides %s)'
@@ -398,13 +397,13 @@ def _bilinear_matrix(n_in, factor, dtype):
     """(n_in * factor, n_in) interpolation matrix of TF1's resize_bilinear (align_corners=False,
     no half-pixel offset): output i samples input position i / factor."""
     n_out = n_in * factor
-    src = np.arange(n_out) / float(factor)
-    lo = np.floor(src).astype(int)
-    hi = np.minimum(lo + 1, n_in - 1)
+    src = xp.arange(n_out) / float(factor)
+    lo = xp.floor(src).astype(int)
+    hi = xp.minimum(lo + 1, n_in - 1)
     frac = src - lo
-    m = np.zeros((n_out, n_in))
-    m[np.arange(n_out), lo] += 1 - frac
-    m[np.arange(n_out), hi] += frac
+    m = xp.zeros((n_out, n_in))
+    m[xp.arange(n_out), lo] += 1 - frac
+    m[xp.arange(n_out), hi] += frac
     return m.astype(dtype)
 
 
@@ -423,7 +422,7 @@ def resize_images(x, height_factor, width_factor, data_format, interpolation='ne
         The resized tensor.
     """
     label = 'resize_images'
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     _check_rank(x, 2, label)
     factors = _tuple((height_factor, width_factor), 2, 'height_factor/width_factor', label)
     if interpolation == 'nearest':
@@ -458,7 +457,7 @@ def resize_volumes(x, depth_factor, height_factor, width_factor, data_format):
         data_format: 'channels_last' or 'channels_first'.
     """
     label = 'resize_volumes'
-    data_format = common.normalize_data_format(data_format)
+    data_format = state.normalize_data_format(data_format)
     _check_rank(x, 3, label)
     factors = _tuple((depth_factor, height_factor, width_factor), 3, 'factors', label)
     axes = (2, 3, 4) if data_format == 'channels_first' else (1, 2, 3)

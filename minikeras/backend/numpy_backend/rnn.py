@@ -1,5 +1,5 @@
 """K surface, part 8: `rnn`, the symbolic scan over time."""
-from ..graph import scan as scan_ops
+from ..ops import scan as scan_ops
 from ..graph.tensor import shape_str
 from ..ops import elementwise as ew
 from ..ops import recurrent as recurrent_ops
@@ -44,7 +44,7 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
     """Iterates `step_function` over the time axis (axis 1) of `inputs`.
 
     The step graph is built once and run by a `Scan` op; its gradient is a
-    reverse scan (see graph/scan.py), so cost and memory grow linearly with the
+    reverse scan (see ops/scan.py), so cost and memory grow linearly with the
     number of steps. `unroll=True` instead builds the step graph once per time
     step (for short sequences of known length).
 

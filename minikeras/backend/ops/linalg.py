@@ -3,7 +3,6 @@ with optional transposition of either operand so gradients need no copies."""
 from ..graph.op import Op, broadcast_shapes, result_dtype
 from ..graph.tensor import shape_str
 from ..kernels import matmul as kmatmul
-from ..kernels import xp
 
 
 def _swap_last(x):

@@ -438,7 +438,7 @@ def _scan_inputs(inputs, project):
 def _composite_scan(gate, parts, project, mask):
     """`LSTMScan` as a generic `Scan` over `LSTMGates`: [hs, cs, acts].
     `parts`: the op's inputs without the mask."""
-    from ..graph import scan as scan_ops
+    from . import scan as scan_ops
     from .elementwise import Switch
     from .linalg import MatMul
     from .shape import ExpandDims

@@ -10,13 +10,12 @@ every step are kept; nothing else) and gradients of gradients still work.
 """
 import sys
 
-import numpy as np
-
-from .compiler import Program
-from .gradients import toposort, vjp
-from ..ops.linalg import MatMul
-from .op import Op
-from .tensor import Placeholder, Tensor, _ids, shape_str
+from ..graph.compiler import Program
+from ..graph.gradients import toposort, vjp
+from ..graph.op import Op
+from ..graph.tensor import Placeholder, Tensor, _ids, shape_str
+from ..kernels import xp
+from .linalg import MatMul
 
 
 class StepGraph(object):
@@ -124,15 +123,15 @@ class _ReusedStacks(object):
         self.arrays = []
 
     def empty(self, shape, dtype, limit):
-        dtype = np.dtype(dtype)
-        if dtype.itemsize * int(np.prod(shape)) < self.MIN_BYTES:
-            return np.empty(shape, dtype)
+        dtype = xp.dtype(dtype)
+        if dtype.itemsize * int(xp.prod(shape)) < self.MIN_BYTES:
+            return xp.empty(shape, dtype)
         for array in self.arrays:
             # 3 references: the list, `array` and getrefcount's argument; any
             # view, caller or compiled-program slot holding it adds one.
             if array.shape == shape and array.dtype == dtype and sys.getrefcount(array) == 3:
                 return array
-        array = np.empty(shape, dtype)
+        array = xp.empty(shape, dtype)
         if len(self.arrays) < limit:
             self.arrays.append(array)
         return array
@@ -151,8 +150,8 @@ class StepVJP(object):
     """
 
     def __init__(self, step, outputs, state_sequences=None):
-        self.float_seqs = [i for i, t in enumerate(step.seq_inputs) if np.dtype(t.dtype).kind == 'f']
-        float_nonseqs = [i for i, t in enumerate(step.nonseqs) if np.dtype(t.dtype).kind == 'f']
+        self.float_seqs = [i for i, t in enumerate(step.seq_inputs) if xp.dtype(t.dtype).kind == 'f']
+        float_nonseqs = [i for i, t in enumerate(step.nonseqs) if xp.dtype(t.dtype).kind == 'f']
         if state_sequences is None:
             state_sequences = [True] * len(step.new_states)
         self.gy = [Placeholder(o.shape, o.dtype, name='grad_output_%d' % i) for i, o in enumerate(outputs)]
@@ -279,14 +278,14 @@ class Scan(Op):
             if stacks is None:
                 # Two generations: one may still be held while the next is filled.
                 limit = 2 * len(result)
-                stacks = [self._stacks.empty((steps,) + np.shape(v), np.asarray(v).dtype, limit)
+                stacks = [self._stacks.empty((steps,) + xp.shape(v), xp.asarray(v).dtype, limit)
                           for v in result[:n_per_step]]
-                stacks += [self._stacks.empty((steps,) + np.shape(v), np.asarray(v).dtype, limit) if keep else None
+                stacks += [self._stacks.empty((steps,) + xp.shape(v), xp.asarray(v).dtype, limit) if keep else None
                            for v, keep in zip(states, stacked)]
             for stack, value in zip(stacks, result):
                 if stack is not None:
                     stack[t] = value
-        finals = [stack if keep else np.asarray(value)
+        finals = [stack if keep else xp.asarray(value)
                   for stack, value, keep in zip(stacks[n_per_step:], states, stacked)]
         results = stacks[:self.n_out] + (stacks[self.n_out:n_per_step] if with_residuals
                                          else [None] * self.n_res) + finals
