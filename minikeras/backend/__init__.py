@@ -24,7 +24,7 @@ from . import state
 
 _DEFAULT_CONFIG = {'backend': 'numpy', 'floatx': 'float32', 'epsilon': 1e-7,
                    'image_data_format': 'channels_last'}
-_BUILTIN = {'numpy': 'minikeras.backend.numpy_backend'}
+_BUILTIN = {'numpy': 'minikeras.backend.surface'}
 
 
 def config_dir():

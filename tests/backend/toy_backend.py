@@ -1,7 +1,7 @@
 """A third-party backend module for the tests: the numpy backend's functions
 plus a counter of compiled functions, under the name 'toy'."""
-from minikeras.backend.numpy_backend import *  # noqa: F401,F403
-from minikeras.backend.numpy_backend import function as _numpy_function
+from minikeras.backend.surface import *  # noqa: F401,F403
+from minikeras.backend.surface import function as _numpy_function
 
 compiled = []
 

@@ -1,4 +1,7 @@
-"""The `numpy` backend: the Keras 2.2 `K.*` surface on the symbolic graph engine.
+"""The `K` surface: the Keras 2.2 `K.*` functions on the symbolic graph engine.
+
+This package is the built-in backend module (`MINIKERAS_BACKEND=numpy`); a
+third-party backend module replaces it as a whole.
 
 Each submodule groups one family of functions; this module re-exports them all.
 See docs/backend.md for the contract a backend module must meet.
