@@ -30,7 +30,9 @@ train for many epochs of real-sized data, so each is *capped*: every `fit` /
 and validates on at most N batches (`keras_alias.cap_training`; `--cap-steps 0`
 runs them uncapped). Everything else an example does (building, predicting,
 plotting) runs as written. The time each example took is printed with its
-status.
+status. Like the tests, examples compute with one thread unless
+`MINIKERAS_NUM_THREADS` is set (e.g. `MINIKERAS_NUM_THREADS=2` to time them on
+two cores).
 
 `--python PATH` runs the test files / examples with another interpreter
 (default: the one running this script), e.g. a venv with the optional
