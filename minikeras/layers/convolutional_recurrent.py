@@ -2,8 +2,12 @@
 
 An LSTM whose input and recurrent transformations are 2-D convolutions. As
 for the dense recurrent layers, the input convolution of all time steps is one
-`K.conv2d` over `(batch * time, rows, cols, channels)` before the scan; only
-the recurrent convolution and the gates run per step.
+`K.conv2d` over `(time * batch, rows, cols, channels)` before the scan; only
+the recurrent convolution and the gates run per step. The merged axis is
+time-major, the scan's order, so the four-times-wider gate pre-activations and
+their gradient are never transposed (only the narrower input is). With
+channels_last data and tanh, the gates of a step are the backend's fused LSTM
+gate op over `(batch * rows * cols, 4 * filters)` rows.
 """
 import numpy as np
 
@@ -12,7 +16,7 @@ from .. import backend as K
 from ..engine.base_layer import InputSpec, Layer
 from ..utils import conv_utils
 from .recurrent import RNN, _CellLayer
-from .recurrent_cells import _ELEMENTWISE, _init_array, _RecurrentCell
+from .recurrent_cells import _ELEMENTWISE, _FUSED_GATES, _init_array, _RecurrentCell
 
 __all__ = ['ConvLSTM2DCell', 'ConvLSTM2D']
 
@@ -21,6 +25,14 @@ def _channel_slice(x, start, stop, channel_axis):
     index = [slice(None)] * K.ndim(x)
     index[channel_axis] = slice(start, stop)
     return x[tuple(index)]
+
+
+def _shaped_like(x, like):
+    """`x` reshaped to the shape of `like` (static where known)."""
+    shape = K.int_shape(like)
+    if all(d is not None for d in shape[1:]):
+        return K.reshape(x, (-1,) + tuple(shape[1:]))
+    return K.reshape(x, K.shape(like))
 
 
 class ConvLSTM2DCell(_RecurrentCell):
@@ -105,18 +117,19 @@ class ConvLSTM2DCell(_RecurrentCell):
         return inputs * mask
 
     def _conv_any(self, x, w, b):
-        """`input_conv` of a step (rank 4) or of a sequence (rank 5, time merged into batch)."""
+        """`input_conv` of a step (rank 4) or of a sequence (rank 5: time merged
+        into batch, time-major; the result is a (batch, time, ...) view of it)."""
         if K.ndim(x) == 4:
             return self.input_conv(x, w, b, padding=self.padding)
         shape = K.int_shape(x)
         dyn = K.shape(x)
         inner = [shape[i] if shape[i] is not None else dyn[i] for i in range(2, 5)]
-        merged = K.reshape(x, [-1] + inner)
+        merged = K.reshape(K.permute_dimensions(x, (1, 0, 2, 3, 4)), [-1] + inner)
         out = self.input_conv(merged, w, b, padding=self.padding)
         out_shape = K.int_shape(out)
         batch = shape[0] if shape[0] is not None else dyn[0]
         steps = shape[1] if shape[1] is not None else dyn[1]
-        return K.reshape(out, [batch, steps] + list(out_shape[1:]))
+        return K.permute_dimensions(K.reshape(out, [steps, batch] + list(out_shape[1:])), (1, 0, 2, 3, 4))
 
     def _project(self, inputs):
         f = self.filters
@@ -137,6 +150,12 @@ class ConvLSTM2DCell(_RecurrentCell):
             z = projected + K.concatenate(
                 [self.recurrent_conv(h_tm1 * rd[k], self.recurrent_kernel[..., k * f:(k + 1) * f])
                  for k in range(4)], axis=self.channel_axis)
+        gate = _FUSED_GATES.get(self.recurrent_activation)
+        if gate is not None and self.channel_axis == -1 and self.activation is activations.tanh \
+                and hasattr(K, 'lstm_gates'):
+            h, c = K.lstm_gates(K.reshape(z, (-1, 4 * f)), K.reshape(c_tm1, (-1, f)), gate)
+            h, c = _shaped_like(h, h_tm1), _shaped_like(c, c_tm1)
+            return h, [h, c]
         ax = self.channel_axis
         if self.recurrent_activation in _ELEMENTWISE:
             a = self.recurrent_activation(z)

@@ -3,7 +3,7 @@
 Usage::
 
     python tests/compat/run_keras224.py [--mirror GIT_DIR] [--only SUBSTR ...] [--timeout S] [--json OUT]
-    python tests/compat/run_keras224.py --examples [--only NAME ...]
+    python tests/compat/run_keras224.py --examples [--only NAME ...] [--cap-steps N]
     ... [--datasets auto|full|small|none] [--keras-home DIR] [--python PATH]
 
 The Keras sources come from a local git mirror of keras-team/keras (default:
@@ -21,6 +21,19 @@ full-size for the tests (what integration_tests/test_datasets.py checks),
 `--small` for the examples (fast); `--datasets` overrides that choice, and
 files already in `--keras-home` are kept, so a second run reuses them.
 
+Examples run unmodified, in their own folder, with matplotlib's non-GUI
+`Agg` backend (`MPLBACKEND=Agg`; the PNGs they save land in the scratch
+folder) and the numpy aliases numpy 2 removed (`np.float`, `np.int`, ...)
+restored when missing (`keras_alias.restore_numpy_aliases`). Most examples
+train for many epochs of real-sized data, so each is *capped*: every `fit` /
+`fit_generator` runs one epoch of at most `--cap-steps N` batches (default 20)
+and validates on at most N batches (`keras_alias.cap_training`; `--cap-steps 0`
+runs them uncapped). Everything else an example does (building, predicting,
+plotting) runs as written. The time each example took is printed with its
+status. Like the tests, examples compute with one thread unless
+`MINIKERAS_NUM_THREADS` is set (e.g. `MINIKERAS_NUM_THREADS=2` to time them on
+two cores).
+
 `--python PATH` runs the test files / examples with another interpreter
 (default: the one running this script), e.g. a venv with the optional
 packages and the older numpy / pytest Keras 2.2.4's CI used, so that failures
@@ -34,6 +47,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 import make_dataset_cache
@@ -129,13 +143,19 @@ def _count_test_functions(path):
                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith('test'))
 
 
-def run_example(root, name, timeout, extra_env=None, python=sys.executable):
-    """Runs one example script; returns ok / timeout, whether training began, and the output tail."""
+def run_example(root, name, timeout, extra_env=None, python=sys.executable, cap_steps=20):
+    """Runs one example script, each `fit` capped to one epoch of `cap_steps` batches (0: uncapped).
+
+    Returns ok / timeout, whether training began, the wall time in seconds and the output tail.
+    """
     path = os.path.join(root, 'examples', name)
-    env = dict(extra_env or {}, PYTHONUNBUFFERED='1')  # keep the output of a run stopped by the time limit
+    # Unbuffered: keep the output of a run stopped by the time limit. Agg: plots need no display.
+    env = dict(extra_env or {}, PYTHONUNBUFFERED='1', MPLBACKEND='Agg')
+    start = time.time()
     try:
         proc = subprocess.run([python, '-c', 'import keras_alias, runpy, sys; sys.argv=[%r]; '
-                               'runpy.run_path(%r, run_name="__main__")' % (path, path)],
+                               'keras_alias.prepare_example(cap_steps=%d); '
+                               'runpy.run_path(%r, run_name="__main__")' % (path, cap_steps, path)],
                               cwd=os.path.join(root, 'examples'), env=_env(env), timeout=timeout,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         output, ok, timed_out = proc.stdout.decode('utf-8', 'replace'), proc.returncode == 0, False
@@ -143,7 +163,7 @@ def run_example(root, name, timeout, extra_env=None, python=sys.executable):
         output, ok, timed_out = (e.stdout or b'').decode('utf-8', 'replace'), False, True
     # A log gets 'Epoch 1/N' only once the first epoch ends; fit announces validated training earlier.
     trained = 'Epoch 1/' in output or 'Train on ' in output
-    return {'file': name, 'ok': ok, 'timeout': timed_out, 'trained': trained,
+    return {'file': name, 'ok': ok, 'timeout': timed_out, 'trained': trained, 'seconds': time.time() - start,
             'output': output[-3000:]}
 
 
@@ -154,6 +174,9 @@ def main(argv=None):
     parser.add_argument('--only', nargs='*', help='run only files whose path contains one of these')
     parser.add_argument('--extra', action='store_true', help='also run the files outside the acceptance list')
     parser.add_argument('--examples', action='store_true', help='run examples/ instead of tests/')
+    parser.add_argument('--cap-steps', type=int, default=20,
+                        help='examples: every fit runs 1 epoch of at most N batches, validating on at most N '
+                             '(0: uncapped)')
     parser.add_argument('--timeout', type=float, default=900, help='seconds per file')
     parser.add_argument('--json', help='write the per-file results here')
     parser.add_argument('--show-failures', action='store_true', help='print the tail of each failing run')
@@ -166,6 +189,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not os.path.isdir(args.mirror):
         parser.error('no keras mirror at %s (set --mirror or $KERAS_MIRROR)' % args.mirror)
+    if args.cap_steps < 0:
+        parser.error('--cap-steps must be >= 0 (0: uncapped), got %d' % args.cap_steps)
     root = tempfile.mkdtemp(prefix='keras224-')
     extract(args.mirror, args.tag, root)
     keras_home = os.path.abspath(args.keras_home or os.path.join(root, 'keras_home'))
@@ -184,7 +209,7 @@ def main(argv=None):
         names = sorted(n for n in os.listdir(os.path.join(root, 'examples')) if n.endswith('.py'))
         names = [n for n in names if not args.only or any(s in n for s in args.only)]
         for name in names:
-            result = run_example(root, name, args.timeout, env, args.python)
+            result = run_example(root, name, args.timeout, env, args.python, args.cap_steps)
             results.append(result)
             if result['ok']:
                 status = 'ok'
@@ -193,7 +218,7 @@ def main(argv=None):
                 status = 'TIMEOUT (training)' if result['trained'] else 'TIMEOUT'
             else:
                 status = 'FAIL'
-            print('%-40s %s' % (name, status), flush=True)
+            print('%-40s %-20s %7.1f s' % (name, status, result['seconds']), flush=True)
             if args.show_failures and not result['ok']:
                 print(result['output'])
     else:

@@ -391,3 +391,31 @@ def conv_grad_kernel(x, g, ksize, strides, dilation, padding, groups=1):
 def extract_patches(x, ksize, strides, dilation, padding):
     """The windows of `x` as a contiguous (batch, *out_spatial, *ksize, C) array."""
     return im2col(x, ksize, strides, dilation, padding)
+
+
+def conv_grad_input_narrow(g, w, spatial, strides, dilation, padding, groups=1):
+    """:func:`conv_grad_input` for stride 1 when the kernel has fewer output than
+    input channels (O < C, e.g. a last `Conv3D(1, ...)`): a forward convolution
+    of `g` with the spatially flipped, in/out-swapped kernel, so the windows
+    copied are those of the O-channel gradient instead of C-channel window
+    gradients summed back by :func:`col2im`.
+
+    Returns:
+        (batch, *spatial, C) array, or None where this does not apply (strides
+        other than 1, groups, O >= C, or padding beyond the dilated kernel).
+    """
+    nd = g.ndim - 2
+    ksize = tuple(w.shape[:nd])
+    c, o = w.shape[-2], w.shape[-1]
+    if groups != 1 or o >= c or any(s != 1 for s in strides):
+        return None
+    pads = resolve_pads(tuple(spatial), ksize, strides, dilation, padding)
+    full = []
+    for k, d, (lo, hi) in zip(ksize, dilation, pads):
+        extent = effective_size(k, d) - 1
+        if lo > extent or hi > extent:
+            return None
+        full.append((extent - lo, extent - hi))
+    flipped = w[(slice(None, None, -1),) * nd]
+    w_t = xp.ascontiguousarray(xp.swapaxes(flipped, -1, -2))
+    return conv_forward(g, w_t, strides, dilation, tuple(full))

@@ -135,7 +135,8 @@ class ConvNDGradInput(_ConvBase):
 
     def forward(self, g, w, like=None):
         spatial = tuple(self.spatial) if like is None else like.shape[1:-1]
-        return kconv.conv_grad_input(g, w, spatial, **self._geometry())
+        dx = kconv.conv_grad_input_narrow(g, w, spatial, **self._geometry())
+        return dx if dx is not None else kconv.conv_grad_input(g, w, spatial, **self._geometry())
 
     def grad(self, inputs, outputs, gs):
         g, w = inputs[:2]
