@@ -13,27 +13,13 @@ Usage::
         [--tfkeras PY] [--torch PY] [--jax PY]
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
 
 import numpy as np
 
-
-def measure(python, script, framework, workload, threads):
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
-               MKL_NUM_THREADS=str(threads), MINIKERAS_NUM_THREADS=str(threads))
-    env.pop('OPENBLAS_CORETYPE', None)
-    env.pop('OPENBLAS_L2_SIZE', None)
-    cpus = ','.join(str(c) for c in sorted(os.sched_getaffinity(0))[:threads])
-    out = subprocess.run(['taskset', '-c', cpus, python, script, '--worker', framework, workload, str(threads)],
-                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-    lines = [line for line in out.stdout.splitlines() if line.startswith('{')]
-    if out.returncode != 0 or not lines:
-        sys.stderr.write('%s (%s) failed:\n%s\n' % (framework, script, out.stderr[-2000:]))
-        return None
-    return json.loads(lines[-1])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_peers import run_one  # noqa: E402
 
 
 def main():
@@ -46,6 +32,7 @@ def main():
     parser.add_argument('--tfkeras', help='python of a venv with tf-keras')
     parser.add_argument('--torch', help='python of a venv with PyTorch')
     parser.add_argument('--jax', help='python of a venv with Keras 3 and JAX')
+    parser.add_argument('--timeout', type=float, default=600, help='seconds per measurement')
     args = parser.parse_args()
     script = os.path.join(os.path.abspath(args.new), 'bench', 'bench_peers.py')
     sides = [('old', sys.executable, os.path.join(os.path.abspath(args.old), 'bench', 'bench_peers.py'),
@@ -56,7 +43,7 @@ def main():
     for repeat in range(args.repeats):
         for threads in args.threads:
             for name, python, side_script, framework in sides:
-                run = measure(python, side_script, framework, args.workload, threads)
+                run = run_one(python, framework, args.workload, threads, args.timeout, script=side_script)
                 if run:
                     results.setdefault((name, threads), []).append(run)
                     print('round %d, %d thread(s), %-8s train %8.0f  infer %8.0f'

@@ -175,13 +175,16 @@ WORKERS = {'minikeras': worker_minikeras, 'torch': worker_torch, 'tfkeras': work
            'gemm': worker_gemm}
 
 
-def run_one(python, framework, workload, threads, timeout):
+def run_one(python, framework, workload, threads, timeout, script=None):
+    """One measurement in a fresh process pinned to the first `threads` cores:
+    `script` (default: this file, of this checkout) run as `--worker`; returns
+    its {'train', 'infer'} samples/s, or None when it failed or timed out."""
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
                MKL_NUM_THREADS=str(threads), MINIKERAS_NUM_THREADS=str(threads))
     env.pop('OPENBLAS_CORETYPE', None)  # an old-CPU workaround that slows a current numpy (see env notes)
     env.pop('OPENBLAS_L2_SIZE', None)
     cpus = ','.join(str(c) for c in sorted(os.sched_getaffinity(0))[:threads])
-    cmd = ['taskset', '-c', cpus, python, os.path.abspath(__file__), '--worker', framework, workload,
+    cmd = ['taskset', '-c', cpus, python, script or os.path.abspath(__file__), '--worker', framework, workload,
            str(threads)]
     try:
         out = subprocess.run(cmd, env=env, timeout=timeout, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

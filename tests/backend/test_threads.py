@@ -105,9 +105,10 @@ def test_parallel_for_runs_every_piece_once_across_threads():
     assert len(names) == 2  # the caller and one pool thread
 
 
-def test_parallel_for_with_one_thread_runs_inline_in_order():
+@pytest.mark.parametrize('spread', ['parallel_for', 'parallel_drain'])
+def test_one_thread_runs_the_pieces_inline_in_order(spread):
     seen = []
-    threads.parallel_for(5, seen.append, threads=1)
+    getattr(threads, spread)(5, seen.append, threads=1)
     assert seen == [0, 1, 2, 3, 4]
 
 
@@ -157,12 +158,6 @@ def test_parallel_drain_runs_every_piece_once_across_threads():
     threads.parallel_drain(20, work, threads=2)
     assert sorted(seen) == list(range(20))
     assert len(names) == 2
-
-
-def test_parallel_drain_with_one_thread_runs_inline_in_order():
-    seen = []
-    threads.parallel_drain(5, seen.append, threads=1)
-    assert seen == [0, 1, 2, 3, 4]
 
 
 def test_parallel_drain_raises_a_piece_error_and_runs_the_other_pieces():

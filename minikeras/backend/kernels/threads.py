@@ -193,6 +193,34 @@ def _run_share(work, indices):
         _inside_pool.active = False
 
 
+def _run_shares(work, shares, cancel_unstarted=False):
+    """Runs `work` on every index of `shares[0]` on the calling thread and on the
+    other shares in the pool, one share per thread.
+
+    Pool shares that have not started when the caller's share is done are
+    dropped when `cancel_unstarted` is set (their work is then left to others).
+
+    Raises:
+        The first exception a share raised, once every started share has
+        finished (they may use the same buffers).
+    """
+    futures = [_executor(len(shares) - 1).submit(_run_share, work, share) for share in shares[1:]]
+    error = None
+    try:
+        _run_share(work, shares[0])
+    except BaseException as e:
+        error = e
+    for future in futures:
+        if cancel_unstarted and future.cancel():
+            continue
+        try:
+            future.result()
+        except BaseException as e:
+            error = error or e
+    if error is not None:
+        raise error
+
+
 def parallel_for(count, work, threads=None):
     """Calls `work(i)` for every i in `range(count)`, spread over the kernel threads.
 
@@ -216,20 +244,7 @@ def parallel_for(count, work, threads=None):
             work(i)
         return
     bounds = [count * k // n for k in range(n + 1)]
-    shares = [range(bounds[k], bounds[k + 1]) for k in range(n)]
-    futures = [_executor(n - 1).submit(_run_share, work, share) for share in shares[1:]]
-    error = None
-    try:
-        _run_share(work, shares[0])
-    except BaseException as e:  # wait for the other shares before raising: they may use the same buffers
-        error = e
-    for future in futures:
-        try:
-            future.result()
-        except BaseException as e:
-            error = error or e
-    if error is not None:
-        raise error
+    _run_shares(work, [range(bounds[k], bounds[k + 1]) for k in range(n)])
 
 
 def parallel_drain(count, work, threads=None):
@@ -261,21 +276,7 @@ def parallel_drain(count, work, threads=None):
         while i < count:
             work(i)
             i = next(taken)
-    futures = [_executor(n - 1).submit(_run_share, drain, (k,)) for k in range(1, n)]
-    error = None
-    try:
-        _run_share(drain, (0,))
-    except BaseException as e:  # wait for the other threads before raising: they may use the same buffers
-        error = e
-    for future in futures:
-        if future.cancel():
-            continue
-        try:
-            future.result()
-        except BaseException as e:
-            error = error or e
-    if error is not None:
-        raise error
+    _run_shares(drain, [(k,) for k in range(n)], cancel_unstarted=True)
 
 
 _blas_handles = {}
