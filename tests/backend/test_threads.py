@@ -133,19 +133,6 @@ def test_parallel_for_raises_a_piece_error_after_every_share_stopped():
     assert sorted(seen) == [0, 1, 2, 3]  # the first share ran to its end; the second stopped at the error
 
 
-def test_blas_threads_limited_limits_then_restores_the_pool():
-    before = K.get_num_threads()
-    try:
-        K.set_num_threads(2)
-        if threads.blas_num_threads() is None:
-            pytest.skip('the BLAS library does not report its thread count here')
-        with threads.blas_threads_limited(1):
-            assert threads.blas_num_threads() == 1
-        assert threads.blas_num_threads() == 2
-    finally:
-        K.set_num_threads(before)
-
-
 def test_parallel_drain_runs_every_piece_once_across_threads():
     import threading
     import time
