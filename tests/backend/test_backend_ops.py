@@ -263,3 +263,19 @@ def test_flush_denormals_every_nth_step():
         K.flush_denormals(x, every=4)
     with pytest.raises(ValueError, match='positive integer'):
         K.flush_denormals(x, step=step, every=0)
+
+
+@pytest.mark.parametrize('g_shape, x_shape', [((64, 32, 40), (40,)),        # leading axes: through BLAS
+                                              ((64, 32, 40), (1, 32, 40)),  # one leading axis
+                                              ((64, 32, 40), (64, 1, 40))])  # an inner axis: numpy's sum
+def test_unbroadcast_of_large_gradients_sums_the_broadcast_axes(g_shape, x_shape):
+    from minikeras.backend.ops import shape as shape_ops
+    g = np.random.RandomState(0).rand(*g_shape).astype('float32')
+    x = np.zeros(x_shape, 'float32')
+    assert g.size >= shape_ops._BLAS_SUM_MIN_SIZE
+    result = shape_ops.Unbroadcast().forward(g, x)
+    extra = g.ndim - x.ndim
+    axes = tuple(range(extra)) + tuple(i + extra for i, d in enumerate(x_shape) if d == 1 and g_shape[i + extra] != 1)
+    expected = g.astype('float64').sum(axis=axes, keepdims=True).reshape(x_shape)
+    assert result.shape == x_shape and result.dtype == np.float32
+    np.testing.assert_allclose(result, expected, rtol=2e-6)

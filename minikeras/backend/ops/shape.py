@@ -3,7 +3,7 @@ pad, tile, repeat, gather, reverse, one_hot, shape, and the (un)broadcast pair
 used by the gradient walker."""
 from ..graph.op import Op, broadcast_shapes
 from ..graph.tensor import Constant, Tensor, shape_str
-from ..kernels import xp
+from ..kernels import threads, xp
 
 
 def _prod(dims):
@@ -516,6 +516,10 @@ class Shape(Op):
         return xp.asarray(x.shape, dtype='int32')
 
 
+#: Unbroadcast sums leading axes of at least this many elements through BLAS.
+_BLAS_SUM_MIN_SIZE = 1 << 16
+
+
 class Unbroadcast(Op):
     """Sums `g` over the axes along which `x` was broadcast, giving x's shape."""
 
@@ -530,6 +534,15 @@ class Unbroadcast(Op):
         extra = g.ndim - x.ndim
         axes = tuple(range(extra)) + tuple(i + extra for i, d in enumerate(x.shape)
                                            if d == 1 and g.shape[i + extra] != 1)
+        if axes == tuple(range(len(axes))) and g.dtype.kind == 'f' and g.size >= _BLAS_SUM_MIN_SIZE \
+                and g.flags.c_contiguous:
+            # Summing the leading axes (a bias gradient) as a product with ones runs in BLAS:
+            # about 3x faster than numpy's row-by-row reduction, and no less accurate.
+            # One BLAS thread: waking the BLAS pool here would leave its thread spinning beside
+            # the kernel threads of the ops that follow (measured: a CNN step 50 -> 70 ms).
+            rows = g.reshape(-1, g.size // max(1, int(xp.prod(g.shape[:len(axes)]))))
+            with threads.blas_threads_limited(1):
+                return xp.dot(xp.ones(rows.shape[0], g.dtype), rows).reshape(x.shape)
         out = g.sum(axis=axes, keepdims=True) if axes else g
         return out.reshape(x.shape)
 
