@@ -265,9 +265,9 @@ def test_flush_denormals_every_nth_step():
         K.flush_denormals(x, step=step, every=0)
 
 
-@pytest.mark.parametrize('g_shape, x_shape', [((64, 32, 40), (40,)),        # leading axes: through BLAS
-                                              ((64, 32, 40), (1, 32, 40)),  # one leading axis
-                                              ((64, 32, 40), (64, 1, 40))])  # an inner axis: numpy's sum
+@pytest.mark.parametrize('g_shape, x_shape', [((256, 64, 80), (80,)),        # leading axes: through BLAS
+                                              ((256, 64, 80), (1, 64, 80)),  # one leading axis
+                                              ((256, 64, 80), (256, 1, 80))])  # an inner axis: numpy's sum
 def test_unbroadcast_of_large_gradients_sums_the_broadcast_axes(g_shape, x_shape):
     from minikeras.backend.ops import shape as shape_ops
     g = np.random.RandomState(0).rand(*g_shape).astype('float32')
