@@ -71,26 +71,15 @@ def restore_numpy_aliases():
     return restored
 
 
-def _head(data, n):
-    """The first `n` samples of an array, or of each array in a list / tuple / dict (None stays None)."""
+def _samples(data, part):
+    """The samples `part` (a slice) of an array, or of each array in a list / tuple / dict (None stays None)."""
     if data is None:
         return None
     if isinstance(data, dict):
-        return {k: _head(v, n) for k, v in data.items()}
+        return {k: _samples(v, part) for k, v in data.items()}
     if isinstance(data, (list, tuple)):
-        return type(data)(_head(v, n) for v in data)
-    return data[:n]
-
-
-def _tail(data, start):
-    """Like `_head`, the samples from index `start` on."""
-    if data is None:
-        return None
-    if isinstance(data, dict):
-        return {k: _tail(v, start) for k, v in data.items()}
-    if isinstance(data, (list, tuple)):
-        return type(data)(_tail(v, start) for v in data)
-    return data[start:]
+        return type(data)(_samples(v, part) for v in data)
+    return data[part]
 
 
 def _num_samples(data):
@@ -131,13 +120,13 @@ def cap_training(max_steps):
             batch_size = a['batch_size'] or 32
             if a['validation_split'] and val is None and x is not None:
                 split_at = int(_num_samples(x) * (1. - a['validation_split']))
-                val = tuple(_tail(d, split_at) for d in (x, a['y'], a['sample_weight']) if d is not None)
-                a['x'], a['y'], a['sample_weight'] = [_head(d, split_at) for d in (x, a['y'], a['sample_weight'])]
+                val = tuple(_samples(d, slice(split_at, None)) for d in (x, a['y'], a['sample_weight']) if d is not None)
+                a['x'], a['y'], a['sample_weight'] = [_samples(d, slice(split_at)) for d in (x, a['y'], a['sample_weight'])]
                 a['validation_split'] = 0.
             samples = max_steps * batch_size
-            a['x'], a['y'], a['sample_weight'] = [_head(a[k], samples) for k in ('x', 'y', 'sample_weight')]
+            a['x'], a['y'], a['sample_weight'] = [_samples(a[k], slice(samples)) for k in ('x', 'y', 'sample_weight')]
             if isinstance(val, (list, tuple)):
-                val = _head(val, samples)
+                val = _samples(val, slice(samples))
         if val is not None and is_generator_like(val):
             steps = a['validation_steps'] if a['validation_steps'] is not None \
                 else getattr(val, '__len__', None) and len(val)
