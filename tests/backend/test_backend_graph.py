@@ -87,7 +87,7 @@ def test_compiler_merges_common_subexpressions_and_folds_constants():
     y = K.exp(x) + K.exp(x) + c
     f = K.function([x], [y])
     program = f._program(0)
-    names = [step[-1].op.name for step in program.steps]
+    names = [apply.op.name for apply in program.applies]
     assert names.count('Exp') == 1
     assert 'Mul' not in names  # the constant subexpression was folded
     np.testing.assert_allclose(f([np.zeros(2)])[0], [2 + 4, 2 + 7])
@@ -101,7 +101,7 @@ def test_compiled_program_is_built_once_and_prunes_unused_nodes():
     f([np.zeros(2)])
     program = f._program(0)
     assert f._program(0) is program
-    assert [step[-1].op.name for step in program.steps] == ['Add']
+    assert [apply.op.name for apply in program.applies] == ['Add']
     del unused
 
 
@@ -112,7 +112,7 @@ def test_learning_phase_selects_branch_at_compile_time():
     np.testing.assert_array_equal(f([np.ones(3), 0])[0], np.ones(3))
     assert set(np.unique(f([np.ones(1000 * 3).reshape(3000)[:3], 1])[0])) <= {0.0, 2.0}
     test_program = f._program(0)
-    assert all(step[-1].op.deterministic for step in test_program.steps)
+    assert all(apply.op.deterministic for apply in test_program.applies)
     assert getattr(noisy, '_uses_learning_phase', False)
     # Not fed: the test phase is used.
     np.testing.assert_array_equal(K.function([x], [noisy])([np.ones(3)])[0], np.ones(3))

@@ -16,6 +16,7 @@ from ..kernels.xp import xp as np
 from .gradients import toposort
 from .hooks import hook
 from .op import NOT_CONSTANT
+from .segments import Segment, plan_segments, sink_elementwise
 from .tensor import Constant, Placeholder, Tensor, Variable, shape_str
 
 
@@ -144,6 +145,7 @@ class Program(object):
                 needed.update(in_slots)
                 kept.append((apply, in_slots, out_slots))
         kept.reverse()
+        kept = sink_elementwise(kept)
         self.var_slots = [(s, v) for s, v in self.var_slots if s in needed]
 
         last_read = {}
@@ -160,16 +162,37 @@ class Program(object):
         updated = set(var_slot_of[id(var)] for var, _ in update_pairs if id(var) in var_slot_of)
         donors, group_of = _plan_buffer_reuse(kept, kinds, last_read, keep_alive, updated)
         self.update_copies = _updates_needing_copies(self.update_slots, kinds, group_of, var_slot_of)
-        self.steps = []
+        steps = []
         for (apply, in_slots, out_slots), free, donor in zip(kept, frees, donors):
             out = out_slots[0] if apply.op.n_outputs == 1 else tuple(out_slots)
             forward = apply.op.forward if donor is None else _inplace_forward(apply.op, donor)
             forward_for = getattr(apply.op, 'forward_for', None)
             if forward_for is not None:
                 forward = forward_for([s in needed for s in out_slots])
-            self.steps.append((forward, tuple(in_slots), out, tuple(free), apply))
+            steps.append((forward, tuple(in_slots), out, tuple(free), apply))
+        # Runs of elementwise steps run block by block on all kernel threads (graph/segments.py);
+        # a segment is one step whose in_slots are None.
+        views = set(s for apply, _, out_slots in kept
+                    if not (apply.op.fresh_output or apply.op.ufunc is not None or apply.op.same_layout)
+                    for s in out_slots)
+        for members in reversed(plan_segments(kept, donors, group_of, views.__contains__)):
+            segment = Segment([(steps[i][0], steps[i][1], steps[i][2], steps[i][4], donors[i]) for i in members],
+                              [s for i in members for s in steps[i][3]], _execution_error)
+            steps[members[0]:members[-1] + 1] = [(segment.run, None, None, segment.free, None)]
+        self.steps = steps
         # Outputs that alias stored state are copied so callers cannot mutate it.
         self.copy_outputs = [kinds[s] in ('const', 'var', 'input') for s in self.output_slots]
+
+    @property
+    def applies(self):
+        """The op applications the program runs, in order (segments expanded)."""
+        result = []
+        for forward, in_slots, _, _, apply in self.steps:
+            if in_slots is None:
+                result.extend(member[3] for member in forward.__self__.members)
+            else:
+                result.append(apply)
+        return result
 
     @staticmethod
     def _run_op(apply, op, values):
@@ -186,6 +209,9 @@ class Program(object):
         for s, v in zip(self.input_slots, values):
             env[s] = v
         for forward, in_slots, out, free, apply in self.steps:
+            if in_slots is None:
+                forward(env)
+                continue
             args = [env[s] for s in in_slots]
             try:
                 result = forward(*args)

@@ -55,11 +55,18 @@ class Op(object):
     #: any); inputs read only for their shape are left out, so the compiler
     #: does not tie their buffers to the output's
     aliased_inputs = None
+    #: True: a non-fresh output is either fresh or an aliased input itself,
+    #: never a view with another shape or memory layout (identity-like ops)
+    same_layout = False
     #: True: every output value is >= 0 or NaN (lets `K.sqrt` skip its clip)
     nonnegative = False
     #: optional `forward_inplace(donor_index, *arrays)`: compute into input
     #: `donor_index` (a buffer nothing reads afterwards) or return None
     forward_inplace = None
+    #: optional `forward_out(out, *arrays)` of elementwise ops: write the result
+    #: into `out` (the output's shape and dtype; it may be one of the arrays);
+    #: lets the compiler split runs of such ops over threads (graph/segments.py)
+    forward_out = None
     #: True: the op stands for assigning its second input to its first, a
     #: variable; `K.function` accepts its output as an update
     assigns = False

@@ -60,9 +60,18 @@ class Unary(Op):
     """Elementwise op of one input; output shape and dtype are the input's.
 
     A subclass either sets `ufunc` (a numpy ufunc; the op then runs in place
-    when the compiler hands it a dead input buffer) or defines `forward`.
+    when the compiler hands it a dead input buffer, and block by block on
+    several threads) or defines `forward` (and `forward_out` if it can).
     """
     abstract = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.ufunc is None and 'forward_out' not in cls.__dict__:
+            cls.forward_out = None
+
+    def forward_out(self, out, x):
+        self.ufunc(x, out=out)
 
     def infer(self, x):
         return x.shape, x.dtype
@@ -97,6 +106,9 @@ class Binary(Op):
             return None
         return self.ufunc(x, y, out=a)
 
+    def forward_out(self, out, x, y):
+        self.ufunc(x, y, out=out)
+
     def _cast(self, result, x, y):
         if x.dtype is y.dtype and result.dtype is x.dtype:
             return result
@@ -109,6 +121,7 @@ class Predicate(Binary):
     abstract = True
     differentiable = False
     forward_inplace = None
+    forward_out = None
 
     def infer(self, x, y):
         return broadcast_shapes(self.name, x.shape, y.shape), 'bool'
@@ -248,6 +261,9 @@ class Relu(Unary):
     def forward_inplace(self, donor, x):
         return xp.maximum(x, 0, out=x) if x.flags.writeable else None
 
+    def forward_out(self, out, x):
+        xp.maximum(x, 0, out=out)
+
     def grad(self, inputs, outputs, gs):
         return [ReluGrad()(inputs[0], gs[0])]
 
@@ -266,6 +282,9 @@ class ReluGrad(Op):
         if donor != 1 or not g.flags.writeable or g.shape != x.shape:
             return None
         return xp.multiply(g, x > 0, out=g)
+
+    def forward_out(self, out, x, g):
+        xp.multiply(g, x > 0, out=out)
 
     def grad(self, inputs, outputs, gs):
         return [None, ReluGrad()(inputs[0], gs[0])]
@@ -287,6 +306,9 @@ class Masked(Op):
         if donor != 0 or not g.flags.writeable or g.shape != xp.broadcast_shapes(g.shape, mask.shape):
             return None
         return xp.multiply(g, mask, out=g)
+
+    def forward_out(self, out, g, mask):
+        xp.multiply(g, mask, out=out)
 
     def grad(self, inputs, outputs, gs):
         return [Masked()(gs[0], inputs[1]), None]
@@ -313,6 +335,8 @@ class Cast(Unary):
     def forward(self, x):
         return x.astype(self.dtype, copy=False)
 
+    same_layout = True  # `x` itself or a new array
+
     def grad(self, inputs, outputs, gs):
         x = inputs[0]
         if xp.dtype(x.dtype).kind != 'f' or xp.dtype(self.dtype).kind != 'f':
@@ -326,6 +350,9 @@ class Clip(Unary):
 
     def forward(self, x):
         return xp.clip(x, self.min_value, self.max_value).astype(x.dtype, copy=False)
+
+    def forward_out(self, out, x):
+        xp.clip(x, self.min_value, self.max_value, out=out)
 
     def grad(self, inputs, outputs, gs):
         return [ClipGrad(min_value=self.min_value, max_value=self.max_value)(inputs[0], gs[0])]
@@ -346,6 +373,9 @@ class ClipGrad(Op):
             return None
         return xp.multiply(g, (x >= self.min_value) & (x <= self.max_value), out=g)
 
+    def forward_out(self, out, x, g):
+        xp.multiply(g, (x >= self.min_value) & (x <= self.max_value), out=out)
+
     def grad(self, inputs, outputs, gs):
         return [None, ClipGrad(**self.attrs)(inputs[0], gs[0])]
 
@@ -362,6 +392,8 @@ class LogicalNot(Unary):
 class StopGradient(Unary):
     """Identity in the forward pass; gradients stop here."""
     differentiable = False
+
+    same_layout = True
 
     def forward(self, x):
         return x

@@ -77,6 +77,12 @@ class FlushDenormals(Op):
             return None
         return self._flush(x) if self._due(step) else x
 
+    def forward_out(self, out, x, step=None):
+        if out is not x:
+            xp.copyto(out, x)
+        if self._due(step):
+            self._flush(out)
+
     def _due(self, step):
         return step is None or int(step) % self.every == 0
 

@@ -527,6 +527,7 @@ class Unbroadcast(Op):
     """Sums `g` over the axes along which `x` was broadcast, giving x's shape."""
 
     aliased_inputs = (0,)  # the second input gives only the shape
+    same_layout = True  # `g` itself when no axis is summed, else a new array
 
     def infer(self, g, x):
         return x.shape, g.dtype
