@@ -93,6 +93,29 @@ def test_a_blas_thread_variable_set_by_the_user_is_kept():
     assert count == '1' and blas in ('1', 'None')
 
 
+_SPIN_CODE = '''import ctypes, numpy
+numpy.ones((64, 64)) @ numpy.ones((64, 64))  # OpenBLAS loaded and its pool started before minikeras
+from minikeras.backend.kernels import threads
+libraries = [ctypes.CDLL(p) for p in threads._openblas_paths()]
+timeouts = [lib.openblas_thread_timeout() for lib in libraries if hasattr(lib, 'openblas_thread_timeout')]
+numpy.ones((256, 256)) @ numpy.ones((256, 256))  # the restarted pool still computes
+print(timeouts or 'no-openblas')
+'''
+
+
+@pytest.mark.parametrize('user_value, expected', [(None, '[4]'), ('20', '[20]')])
+def test_blas_idle_spin_is_shortened_unless_the_user_set_it(user_value, expected):
+    env = {k: v for k, v in os.environ.items() if k != 'OPENBLAS_THREAD_TIMEOUT'}
+    if user_value is not None:
+        env['OPENBLAS_THREAD_TIMEOUT'] = user_value
+    out = subprocess.run([sys.executable, '-c', _SPIN_CODE], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, universal_newlines=True)
+    assert out.returncode == 0, out.stderr
+    if out.stdout.strip() == 'no-openblas':
+        pytest.skip('numpy is not linked to OpenBLAS here')
+    assert out.stdout.strip() == expected
+
+
 def test_parallel_for_runs_every_piece_once_across_threads():
     seen, names = [], set()
     import threading
