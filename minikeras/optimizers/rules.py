@@ -14,6 +14,14 @@ from .base import Optimizer, _learning_rate_arg
 __all__ = ['SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam', 'Ftrl', 'Lion', 'Adafactor']
 
 
+def _gradient_rows(gradient):
+    """`K.gather_gradient_rows(gradient)`: (row indices, values) when the
+    gradient is an embedding's (zero but for some rows), else None; also None
+    with a backend that lacks the function."""
+    rows_of = getattr(K, 'gather_gradient_rows', None)
+    return None if rows_of is None else rows_of(gradient)
+
+
 class SGD(Optimizer):
     """Stochastic gradient descent with momentum, Nesterov momentum and time-based decay.
 
@@ -284,8 +292,17 @@ class Adam(Optimizer):
 
     def update_step(self, p, g, slots, hyper):
         m, v, vhat = slots
-        new_m = self.beta_1 * m + hyper['one_minus_beta_1'] * g
-        new_v = K.flush_denormals(self.beta_2 * v + hyper['one_minus_beta_2'] * K.square(g), **self._flush_args())
+        rows = _gradient_rows(g)
+        if rows is None:
+            new_m = self.beta_1 * m + hyper['one_minus_beta_1'] * g
+            new_v = self.beta_2 * v + hyper['one_minus_beta_2'] * K.square(g)
+        else:
+            # An embedding's gradient: the moments decay everywhere and gain the
+            # gradient on its rows only (the same values as adding the zero rows).
+            indices, values = rows
+            new_m = K.scatter_add_rows(self.beta_1 * m, indices, hyper['one_minus_beta_1'] * values)
+            new_v = K.scatter_add_rows(self.beta_2 * v, indices, hyper['one_minus_beta_2'] * K.square(values))
+        new_v = K.flush_denormals(new_v, **self._flush_args())
         if self.amsgrad:
             new_vhat = K.maximum(vhat, new_v)
             new_p = p - hyper['lr_t'] * new_m / (K.sqrt(new_vhat) + self.epsilon)

@@ -141,6 +141,37 @@ def test_gather_and_its_gradient():
     check_op(lambda t, i: K.gather(t, i), [table, idx], lambda t, i: t[i], grad_wrt=[0])
 
 
+def test_gather_gradient_rows_are_the_nonzero_rows_of_the_dense_gradient():
+    table = K.variable(r(6, 3))
+    idx = K.placeholder(shape=(2, 3), dtype='int32')
+    up = K.placeholder(shape=(2, 3, 3))
+    dense = K.gradients(K.sum(K.gather(table, idx) * up), [table])[0]
+    rows, values = K.gather_gradient_rows(dense)
+    f = K.function([idx, up], [dense, rows, values])
+    indices = np.array([[4, 0, 4], [1, 4, 0]], dtype='int32')
+    g = r(2, 3, 3).astype('float32')
+    d, i, v = f([indices, g])
+    np.testing.assert_array_equal(i, [0, 1, 4])
+    np.testing.assert_array_equal(v, d[[0, 1, 4]])          # bit for bit, repeated rows summed in order
+    assert not np.any(np.delete(d, [0, 1, 4], axis=0))
+    assert K.gather_gradient_rows(dense * 2.0) is None       # a scaled copy is not a gather's gradient
+    assert K.gather_gradient_rows(K.variable(r(6, 3))) is None
+
+
+def test_scatter_add_rows_and_its_shape_errors():
+    x = r(4, 2)
+    out = K.eval(K.scatter_add_rows(K.constant(x), K.constant([3, 1], dtype='int32'), K.constant([[1., 2.], [3., 4.]])))
+    expected = x.copy()
+    expected[3] += [1., 2.]
+    expected[1] += [3., 4.]
+    np.testing.assert_allclose(out, expected, rtol=1e-6)
+    with pytest.raises(ValueError, match=r'ScatterAddRows: rows of shape \(2, 3\) do not fit 2 indices into a '
+                                         r'tensor of shape \(4, 2\) \(expected \(2, 2\)\)'):
+        K.scatter_add_rows(K.constant(x), K.constant([3, 1], dtype='int32'), K.constant(np.ones((2, 3))))
+    with pytest.raises(TypeError, match='ScatterAddRows: indices must be a 1-D integer tensor, got dtype float32'):
+        K.scatter_add_rows(K.constant(x), K.constant([3., 1.]), K.constant(np.ones((2, 2))))
+
+
 def test_sparse_categorical_crossentropy_matches_dense():
     probs = rng.uniform(0.1, 1, (4, 3))
     probs /= probs.sum(-1, keepdims=True)

@@ -71,6 +71,14 @@ def _lstm_scan_sum(z, h0, c0, kernel, masked=False, with_gates=False, weights=(N
     return result
 
 
+def _gather_gradient(x, indices):
+    """The gradient of sum(gather(table, indices) * x) with respect to a (4, n)
+    table: `x`'s rows scatter-added at `indices`, which repeat."""
+    table = K.constant(np.zeros((4,) + K.int_shape(x)[2:]), dtype=K.dtype(x))
+    lookup = K.gather(table, K.constant(indices, dtype='int32'))
+    return K.gradients(K.sum(lookup * x), [table])[0]
+
+
 class _TwoProcessMean(object):
     """A stand-in communicator for `K.cross_process_mean`: the other process holds 3 * x,
     so the mean over both is the linear map 2 * x."""
@@ -147,6 +155,10 @@ CASES = {
                             [signed(3, 4)], {}),
     'd(indexing and gather)': (d(lambda x: (x * x)[1:, ::2] + K.gather(x * x, K.constant([2, 0, 2], dtype='int32'))[:2, ::2]),
                                [signed(3, 4)], {}),
+    'gather gradient rows': (lambda x: K.gather_gradient_rows(_gather_gradient(x, [[2, 0], [2, 2], [1, 0]]))[1] * 1.5,
+                             [signed(3, 2, 4)], {}),
+    'scatter add rows': (lambda x, rows: K.scatter_add_rows(x * x, K.constant([3, 0], dtype='int32'), rows * x[:2]),
+                         [signed(4, 3), signed(2, 3)], {}),
     'softmax and log-softmax': (lambda x: K.softmax(x) * 3.0 + K.log_softmax(x, axis=0), [signed(3, 4)], {}),
     'd(softmax and log-softmax)': (d(lambda x: K.softmax(x) * x + K.log_softmax(x) * x), [signed(3, 4)], {}),
     'convolution': (lambda x, k: K.conv2d(x, k, padding='same'), [signed(1, 4, 4, 2), signed(3, 3, 2, 2)], {}),

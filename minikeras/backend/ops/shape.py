@@ -430,27 +430,115 @@ class GatherGrad(Op):
 
     def forward(self, g, x, indices):
         out = xp.zeros(x.shape, g.dtype)
-        flat_idx = indices.reshape(-1)
-        if flat_idx.size == 0:
-            return out
-        flat_g = g.reshape((flat_idx.size,) + x.shape[1:])
-        # Rows sorted by index (stably): the first row of each index is assigned,
-        # the few repeated ones are added after it in order (much faster than
-        # xp.add.at or reduceat over all rows, and summed in the same order).
-        order = xp.argsort(flat_idx, kind='stable')
-        sorted_idx = flat_idx[order]
-        sorted_g = flat_g[order]
-        first = xp.empty(sorted_idx.shape, dtype=bool)
-        first[0] = True
-        xp.not_equal(sorted_idx[1:], sorted_idx[:-1], out=first[1:])
-        out[sorted_idx[first]] = sorted_g[first]
-        repeated = ~first
-        if repeated.any():
-            xp.add.at(out, sorted_idx[repeated], sorted_g[repeated])
+        if indices.size:
+            distinct, sums, _ = _rows_summed_by_index(g, indices, positions=False)
+            out[distinct] = sums
         return out
 
     def grad(self, inputs, outputs, gs):
         return [Gather()(gs[0], inputs[2]), None, None]
+
+
+def _rows_summed_by_index(g, indices, positions=True):
+    """The rows of `g` (shape `indices.shape + row_shape`) summed per distinct index.
+
+    Rows are sorted by index (stably); each sum starts from the first row of its
+    index, then the second rows of every index with two or more are added at
+    once, then the third ones, and so on: the additions of each index happen in
+    order, and there are as many vectorized rounds as the largest repeat count
+    (few), instead of `add.at`'s loop over rows. `GatherGrad` and
+    `RowSumsByIndex` both sum here, so their values agree bit for bit.
+
+    Returns:
+        (distinct indices in increasing order (k,), their sums (k,) + row_shape,
+        and with `positions` the position of each index's sum, shaped like
+        `indices`, else None).
+    """
+    flat_idx = indices.reshape(-1)
+    flat_g = g.reshape((flat_idx.size,) + g.shape[indices.ndim:])
+    order = xp.argsort(flat_idx, kind='stable')
+    sorted_idx = flat_idx[order]
+    first = xp.empty(sorted_idx.shape, dtype=bool)
+    first[:1] = True
+    xp.not_equal(sorted_idx[1:], sorted_idx[:-1], out=first[1:])
+    sums = flat_g[order[first]]
+    position = xp.cumsum(first) - 1
+    if sums.shape[0] < flat_idx.size:
+        starts = xp.flatnonzero(first)
+        rank = xp.arange(flat_idx.size) - starts[position]
+        for level in range(1, int(rank.max()) + 1):
+            at = rank == level
+            sums[position[at]] += flat_g[order[at]]
+    where = None
+    if positions:
+        where = xp.empty_like(position)
+        where[order] = position
+        where = where.reshape(indices.shape)
+    return sorted_idx[first], sums, where
+
+
+class RowSumsByIndex(Op):
+    """A gather's gradient as rows: `g`'s rows summed per distinct index.
+
+    `GatherGrad` spreads these sums over a zero array shaped like the whole
+    table; an optimizer that only adds the gradient to its state can add the
+    rows instead (`ScatterAddRows`) and skip the mostly-zero array.
+
+    Inputs: `g` of shape `indices.shape + row_shape`, integer `indices`.
+    Outputs: the distinct indices in increasing order `(k,)`, their summed rows
+    `(k,) + row_shape`, and for every index the position of its sum (shaped
+    like `indices`; the gradient gathers through it).
+    """
+    n_outputs = 3
+    fresh_output = True
+
+    def infer(self, g, indices):
+        if xp.dtype(indices.dtype).kind not in 'iu':
+            raise TypeError('RowSumsByIndex: indices must be integers, got dtype %s' % indices.dtype)
+        rank = len(indices.shape)
+        if len(g.shape) < rank or any(a is not None and b is not None and a != b
+                                      for a, b in zip(g.shape[:rank], indices.shape)):
+            raise ValueError('RowSumsByIndex: the gradient of shape %s must start with the indices\' shape %s'
+                             % (shape_str(g.shape), shape_str(indices.shape)))
+        return [((None,), indices.dtype), ((None,) + tuple(g.shape[rank:]), g.dtype), (indices.shape, 'int64')]
+
+    def forward(self, g, indices):
+        return _rows_summed_by_index(g, indices)
+
+    def grad(self, inputs, outputs, gs):
+        if gs[1] is None:
+            return [None, None]
+        return [Gather()(gs[1], outputs[2]), None]
+
+
+class ScatterAddRows(Op):
+    """`x` with `rows[i]` added to its row `indices[i]`; the indices must be distinct
+    (as `RowSumsByIndex` gives them), so each row is added once."""
+    fresh_output = True
+
+    def infer(self, x, indices, rows):
+        if xp.dtype(indices.dtype).kind not in 'iu' or len(indices.shape) != 1:
+            raise TypeError('ScatterAddRows: indices must be a 1-D integer tensor, got dtype %s and shape %s'
+                            % (indices.dtype, shape_str(indices.shape)))
+        expected = (indices.shape[0],) + tuple(x.shape[1:])
+        if len(rows.shape) != len(expected) or any(a is not None and b is not None and a != b
+                                                   for a, b in zip(rows.shape, expected)):
+            raise ValueError('ScatterAddRows: rows of shape %s do not fit %d indices into a tensor of shape %s '
+                             '(expected %s)' % (shape_str(rows.shape), indices.shape[0] or 0, shape_str(x.shape),
+                                                shape_str(expected)))
+        return x.shape, x.dtype
+
+    def forward(self, x, indices, rows):
+        return self.forward_inplace(0, xp.array(x, copy=True), indices, rows)
+
+    def forward_inplace(self, donor, x, indices, rows):
+        if donor != 0 or not x.flags.writeable:
+            return None
+        x[indices] += rows
+        return x
+
+    def grad(self, inputs, outputs, gs):
+        return [gs[0], None, Gather()(gs[0], inputs[1])]
 
 
 class Reverse(Op):

@@ -8,7 +8,7 @@ from ..ops import reduce as red
 from ..ops import shape as shape_ops
 from .array import dims, reshape, static_shape
 
-__all__ = ['dot', 'batch_dot', 'transpose', 'gather', 'max', 'min', 'sum', 'prod', 'cumsum', 'cumprod',
+__all__ = ['dot', 'batch_dot', 'transpose', 'gather', 'gather_gradient_rows', 'scatter_add_rows', 'max', 'min', 'sum', 'prod', 'cumsum', 'cumprod',
            'var', 'std', 'mean', 'any', 'all', 'argmax', 'argmin', 'square', 'abs', 'sqrt', 'exp', 'log',
            'logsumexp', 'round', 'sign', 'pow', 'clip', 'equal', 'not_equal', 'greater', 'greater_equal',
            'less', 'less_equal', 'maximum', 'minimum', 'sin', 'cos', 'logical_and', 'logical_or',
@@ -139,6 +139,39 @@ def gather(reference, indices):
     reference = _t(reference)
     indices = _t(indices) if isinstance(indices, Tensor) else ew.constant(xp.asarray(indices), dtype='int32')
     return shape_ops.Gather()(reference, indices)
+
+
+def gather_gradient_rows(gradient):
+    """The rows of a gather's gradient, when `gradient` is one; else None.
+
+    The gradient of `K.gather(table, indices)` (an embedding lookup) with
+    respect to `table` is zero but for the gathered rows. When `gradient` is
+    exactly that tensor (not a sum, clipped or scaled copy of it), this returns
+    `(rows, values)`: the distinct row indices in increasing order, shape
+    `(k,)`, and the gradient's values there, shape `(k,) + table_shape[1:]`,
+    equal bit for bit to those rows of `gradient`. Optimizers use it to update
+    their state without a pass over the zero rows (`scatter_add_rows`).
+    Not in Keras 2.2.
+    """
+    owner = getattr(gradient, 'owner', None)
+    if owner is None or not isinstance(owner.op, shape_ops.GatherGrad):
+        return None
+    upstream, _, indices = owner.inputs
+    rows, values, _ = shape_ops.RowSumsByIndex()(upstream, indices)
+    return rows, values
+
+
+def scatter_add_rows(x, indices, values):
+    """`x` with `values[i]` added to its row `indices[i]` (out of place).
+
+    Args:
+        x: a tensor of shape `(n,) + row_shape`.
+        indices: 1-D integer tensor of *distinct* row indices, shape `(k,)`.
+        values: tensor of shape `(k,) + row_shape`.
+
+    Not in Keras 2.2 (TensorFlow's `tensor_scatter_nd_add` on rows).
+    """
+    return shape_ops.ScatterAddRows()(_t(x), _t(indices), _t(values))
 
 
 def max(x, axis=None, keepdims=False):
