@@ -22,6 +22,7 @@ Layouts: time-major sequences, `z` (T, B, 4u) gate pre-activations ordered
 input, forget, cell candidate, output (Keras' order); `mask` (T, B) bool,
 where False keeps the previous states (and outputs the previous h).
 """
+import itertools
 import threading
 
 from .threads import blas_threads_limited, parallel_for
@@ -90,13 +91,26 @@ def _chunks(steps):
     return [(a, min(a + size, steps)) for a in range(0, steps, size)]
 
 
-def _pipeline(produce, consume, count):
+def _pipeline(produce, consume, count, share_consuming=False):
     """`produce(k)` for k in range(count) on one thread and `consume(k)` on
     another, each `consume(k)` after `produce(k)`; with one thread (or nested
     in another parallel region) every produce runs first, then every consume.
-    BLAS is single-threaded inside: both threads multiply matrices at once."""
+    With `share_consuming`, the producing thread, once done, takes the items
+    the consumer has not started (so `consume` may run on either thread, but
+    each item once). BLAS is single-threaded inside: both threads multiply
+    matrices at once."""
     ready = [threading.Event() for _ in range(count)]
     failed = []
+    claims = itertools.count()  # next() on it is atomic: each item goes to one thread
+
+    def consume_unclaimed():
+        k = next(claims)
+        while k < count:
+            ready[k].wait()
+            if failed:
+                return
+            consume(k)
+            k = next(claims)
 
     def side(i):
         if i == 0:
@@ -110,12 +124,10 @@ def _pipeline(produce, consume, count):
             finally:
                 for event in ready:
                     event.set()
+            if share_consuming:
+                consume_unclaimed()
         else:
-            for k in range(count):
-                ready[k].wait()
-                if failed:
-                    return
-                consume(k)
+            consume_unclaimed()
     with blas_threads_limited(1):
         parallel_for(2, side)
 
@@ -272,6 +284,10 @@ def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None, input
                 gc, g_cell = g_cell, gc
         carry[:] = [gh, gc, gh_next, g_cell]
 
+    # Each chunk's terms of the weight gradients, added up in chunk order at
+    # the end: either thread may compute a chunk, the sums do not depend on which.
+    terms = [None] * len(chunks)
+
     def weight_gradients(k):
         a, b = chunks[k]
         # Batch-major copies of the chunk: (steps * batch, n) operands of one product each.
@@ -280,19 +296,25 @@ def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None, input
         gz = gz.reshape(-1, 4 * u)
         # The state before step t is hs[t - 1], h0 before the first step.
         if a == 0:
-            xp.add(gkernel, xp.matmul(h0.T, gz[:batch]), out=gkernel)
+            kernel_terms = [xp.matmul(h0.T, gz[:batch])]
             if b > 1:
                 h_prev = _flat(hs[:b - 1].transpose(0, 2, 1))
-                xp.add(gkernel, xp.matmul(h_prev.T, gz[batch:]), out=gkernel)
+                kernel_terms.append(xp.matmul(h_prev.T, gz[batch:]))
         else:
             h_prev = _flat(hs[a - 1:b - 1].transpose(0, 2, 1))
-            xp.add(gkernel, xp.matmul(h_prev.T, gz), out=gkernel)
+            kernel_terms = [xp.matmul(h_prev.T, gz)]
+        terms[k] = (kernel_terms,)
         if weights is not None:
             xp.matmul(gz, weights_t, out=gx[a:b].reshape(-1, gx.shape[-1]))
-            xp.add(g_input_kernel, xp.matmul(_flat(inputs[a:b]).T, gz), out=g_input_kernel)
-            xp.add(g_bias, gz.sum(axis=0), out=g_bias)
+            terms[k] += (xp.matmul(_flat(inputs[a:b]).T, gz), gz.sum(axis=0))
 
-    _pipeline(run, weight_gradients, len(chunks))
+    _pipeline(run, weight_gradients, len(chunks), share_consuming=True)
+    for chunk_terms in terms:
+        for term in chunk_terms[0]:
+            xp.add(gkernel, term, out=gkernel)
+        if weights is not None:
+            xp.add(g_input_kernel, chunk_terms[1], out=g_input_kernel)
+            xp.add(g_bias, chunk_terms[2], out=g_bias)
     gh, gc = carry[0].T.copy(), carry[1].T.copy()
     if weights is None:
         return gz_batch_major, gh, gc, gkernel
