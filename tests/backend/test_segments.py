@@ -140,8 +140,22 @@ def test_plan_cuts_before_an_in_place_write_to_a_buffer_read_whole(tiny_segments
         (_apply('Mul', (8,), [(8,), ()]), (1, 3), (4,)),          # would overwrite slot 1 in place
         (_apply('Mul', (8,), [(8,), ()]), (4, 3), (5,)),
     ]
-    assert segments.plan_segments(steps, [None, 0, None], lambda s: s, lambda s: False) == [[1, 2]]
+    assert segments.plan_segments(steps, [None, 0, None], lambda s: s, lambda s: False) == [[0], [1, 2]]
     assert segments.plan_segments(steps, [None, None, None], lambda s: s, lambda s: False) == [[0, 1, 2]]
+
+
+def test_a_lone_step_is_a_segment_only_when_large():
+    conv_sized = _apply('ReluGrad', (None, 24, 24, 64), [(None, 24, 24, 64), (None, 24, 24, 64)])
+    dense_sized = _apply('ReluGrad', (None, 512), [(None, 512), (None, 512)])
+    weight_sized = _apply('Mul', (784, 512), [(784, 512), ()])
+    bias_sized = _apply('Mul', (512,), [(512,), ()])
+    steps = [(conv_sized, (0, 1), (2,)), (_apply('MatMul', (None, 9), []), (2,), (3,)),
+             (dense_sized, (3, 4), (5,)), (_apply('MatMul', (None, 9), []), (5,), (6,)),
+             (weight_sized, (7, 8), (9,)), (_apply('MatMul', (None, 9), []), (9,), (10,)),
+             (bias_sized, (11, 8), (12,))]
+    for i in (1, 3, 5):
+        steps[i][0].op.forward_out = None  # not elementwise
+    assert segments.plan_segments(steps, [None] * 7, lambda s: s, lambda s: False) == [[0], [4]]
 
 
 def test_small_ops_of_every_kind_split_alike(two_threads, tiny_segments, monkeypatch):

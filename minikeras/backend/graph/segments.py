@@ -38,6 +38,10 @@ MIN_PARALLEL_ELEMENTS = 1 << 18
 #: segments and run whole on the calling thread: split, each half would cost
 #: another numpy dispatch for a few microseconds of arithmetic.
 MIN_SPLIT_STEP_ELEMENTS = 1 << 15
+#: A step with no splittable neighbour is a segment of its own when a sample
+#: holds this many elements (a conv layer's activations or their gradient;
+#: not a dense layer's), or, without a batch dimension, MIN_PARALLEL_ELEMENTS.
+MIN_ALONE_SAMPLE_ELEMENTS = 1 << 12
 
 
 def _splittable(apply):
@@ -68,6 +72,15 @@ def _small(apply):
     for d in shape:
         size *= d
     return size < MIN_SPLIT_STEP_ELEMENTS
+
+
+def _large_alone(apply):
+    """Whether a step is worth splitting by itself (see MIN_ALONE_SAMPLE_ELEMENTS)."""
+    shape = apply.outputs[0].shape
+    known = 1
+    for d in shape:
+        known *= 1 if d is None else d
+    return known >= (MIN_ALONE_SAMPLE_ELEMENTS if None in shape else MIN_PARALLEL_ELEMENTS)
 
 
 def _sliced_inputs(apply):
@@ -133,7 +146,8 @@ def plan_segments(steps, donors, group_of, is_view):
             different layout (an op output that is neither fresh nor a ufunc's).
 
     Returns:
-        A list of segments, each a list of at least two step indices. Within a
+        A list of segments, each a list of step indices: at least two, or one
+        large step (`_large_alone`). Within a
         segment a step that overwrites a buffer in place shares it only with
         values of the same layout that the segment reads block by block.
     """
@@ -141,7 +155,7 @@ def plan_segments(steps, donors, group_of, is_view):
     produced, whole_roots, viewed_roots = {}, set(), set()
 
     def close():
-        if len(current) >= 2:
+        if len(current) >= 2 or (current and _large_alone(steps[current[0]][0])):
             segments.append(list(current))
         del current[:]
         produced.clear()

@@ -265,11 +265,14 @@ class Relu(Unary):
         xp.maximum(x, 0, out=out)
 
     def grad(self, inputs, outputs, gs):
-        return [ReluGrad()(inputs[0], gs[0])]
+        # The output is positive exactly where the input is (NaN in both: not
+        # positive), so the input's buffer need not be kept for the gradient.
+        return [ReluGrad()(outputs[0], gs[0])]
 
 
 class ReluGrad(Op):
-    """`g * (x > 0)`: the gradient of Relu (and its own linear-in-g gradient)."""
+    """`g * (x > 0)`: the gradient of Relu (and its own linear-in-g gradient);
+    `x` is Relu's input or output."""
     fresh_output = True
 
     def infer(self, x, g):
