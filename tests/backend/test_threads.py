@@ -103,7 +103,7 @@ print(timeouts or 'no-openblas')
 '''
 
 
-@pytest.mark.parametrize('user_value, expected', [(None, '[4]'), ('20', '[20]')])
+@pytest.mark.parametrize('user_value, expected', [(None, '[18]'), ('20', '[20]')])
 def test_blas_idle_spin_is_shortened_unless_the_user_set_it(user_value, expected):
     env = {k: v for k, v in os.environ.items() if k != 'OPENBLAS_THREAD_TIMEOUT'}
     if user_value is not None:
