@@ -212,3 +212,20 @@ def test_rows_that_broadcast_at_run_time_run_op_by_op(two_threads, tiny_segments
     av = np.random.rand(6, 4).astype('float32')
     cv = np.random.rand(1, 4).astype('float32')   # broadcasts along the rows
     np.testing.assert_allclose(f([av, cv])[0], np.exp(av * cv) + av, rtol=1e-6)
+
+
+def test_a_small_batch_runs_op_by_op_without_the_full_size_check(two_threads, monkeypatch):
+    x = K.placeholder(shape=(None, 64))
+    f = K.function([x], [K.relu(x * 2.0 + 1.0)])
+    program = f._program(0)
+    segment = [step[0].__self__ for step in program.steps if step[1] is None]
+    assert segment, 'the elementwise run should be a segment'
+    full_checks = []
+    full_check = segment[0]._rows
+    monkeypatch.setattr(segment[0], '_rows', lambda env: full_checks.append(1) or full_check(env))
+    value = np.arange(-64, 64, dtype='float32').reshape(2, 64)
+    np.testing.assert_array_equal(f([value])[0], np.maximum(value * 2 + 1, 0))
+    assert full_checks == []
+    big = np.ones((segments.MIN_PARALLEL_ELEMENTS // 64 + 1, 64), dtype='float32')
+    np.testing.assert_array_equal(f([big])[0], np.full(big.shape, 3.0, dtype='float32'))
+    assert full_checks == [1]

@@ -207,14 +207,33 @@ class Segment(object):
         self.free = tuple(free)
         self.on_error = on_error
         self._bounds = {}
+        # A quick size check before the full one: the members of static shape, plus
+        # the batch-sized ones at the rows of one of their row-split inputs.
+        self._static_elements = sum(m[5][0] * m[8] for m in self.members if m[5][0] is not None)
+        batched = [m for m in self.members if m[5][0] is None]
+        self._batch_row_elements = sum(m[8] for m in batched)
+        self._probe = next((s for m in batched for s, sl in zip(m[1], m[7]) if sl), None)
 
     def run(self, env):
         """Computes the members' outputs into `env` (a program's slot list)."""
         n = threads.get_num_threads() or 1
-        if n < 2 or not self._run_split(env, n):
+        if n < 2 or self._surely_small(env) or not self._run_split(env, n):
             self._run_one_by_one(env)
         for s in self.free:
             env[s] = None
+
+    def _surely_small(self, env):
+        """True when a glance at one input shows the work is under MIN_PARALLEL_ELEMENTS
+        (a small batch's activations), without the full check of `_rows`."""
+        rows = 0
+        if self._batch_row_elements:
+            if self._probe is None:
+                return False
+            shape = getattr(env[self._probe], 'shape', ())
+            if not shape:
+                return False
+            rows = shape[0]
+        return self._static_elements + rows * self._batch_row_elements < MIN_PARALLEL_ELEMENTS
 
     def _run_one_by_one(self, env):
         for forward, in_slots, out, apply, _, _, _, _, _ in self.members:
