@@ -165,6 +165,10 @@ def test_scatter_add_rows_and_its_shape_errors():
     expected[3] += [1., 2.]
     expected[1] += [3., 4.]
     np.testing.assert_allclose(out, expected, rtol=1e-6)
+    unsorted = K.eval(K.scatter_add_rows(K.constant(x), K.constant([3, 1, 3], dtype='int32'),
+                                         K.constant([[1., 2.], [3., 4.], [5., 6.]])))
+    expected[3] += [5., 6.]
+    np.testing.assert_allclose(unsorted, expected, rtol=1e-6)  # a repeated index adds every row
     with pytest.raises(ValueError, match=r'ScatterAddRows: rows of shape \(2, 3\) do not fit 2 indices into a '
                                          r'tensor of shape \(4, 2\) \(expected \(2, 2\)\)'):
         K.scatter_add_rows(K.constant(x), K.constant([3, 1], dtype='int32'), K.constant(np.ones((2, 3))))

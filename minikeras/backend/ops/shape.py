@@ -512,8 +512,12 @@ class RowSumsByIndex(Op):
 
 
 class ScatterAddRows(Op):
-    """`x` with `rows[i]` added to its row `indices[i]`; the indices must be distinct
-    (as `RowSumsByIndex` gives them), so each row is added once."""
+    """`x` with `rows[i]` added to its row `indices[i]`.
+
+    Strictly increasing indices (as `RowSumsByIndex` gives them) take one
+    vectorized read-add-write; any others (repeated, unsorted) go through
+    `add.at`, which adds every row, in order.
+    """
     fresh_output = True
 
     def infer(self, x, indices, rows):
@@ -534,7 +538,10 @@ class ScatterAddRows(Op):
     def forward_inplace(self, donor, x, indices, rows):
         if donor != 0 or not x.flags.writeable:
             return None
-        x[indices] += rows
+        if indices.size > 1 and not (indices[1:] > indices[:-1]).all():
+            xp.add.at(x, indices, rows)
+        else:
+            x[indices] += rows
         return x
 
     def grad(self, inputs, outputs, gs):

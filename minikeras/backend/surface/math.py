@@ -166,7 +166,8 @@ def scatter_add_rows(x, indices, values):
 
     Args:
         x: a tensor of shape `(n,) + row_shape`.
-        indices: 1-D integer tensor of *distinct* row indices, shape `(k,)`.
+        indices: 1-D integer tensor of row indices, shape `(k,)`; strictly
+            increasing ones are the fast case, repeated ones add every row.
         values: tensor of shape `(k,) + row_shape`.
 
     Not in Keras 2.2 (TensorFlow's `tensor_scatter_nd_add` on rows).
