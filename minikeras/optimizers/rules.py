@@ -123,6 +123,16 @@ class RMSprop(Optimizer):
 
     def update_step(self, p, g, slots, hyper):
         a = slots[0]
+        rows = _gradient_rows(g) if self.momentum <= 0 and not self.centered else None
+        if rows is not None:
+            # An embedding's gradient: the accumulator decays everywhere, the
+            # weights change on the gradient's rows only (elsewhere the step is 0).
+            indices, values = rows
+            new_a = K.flush_denormals(K.scatter_add_rows(self.rho * a, indices,
+                                                         hyper['one_minus_rho'] * K.square(values)),
+                                      **self._flush_args())
+            step = hyper['lr'] * values / (K.sqrt(K.gather(new_a, indices)) + self.epsilon)
+            return K.scatter_add_rows(p, indices, -step), [new_a]
         new_a = K.flush_denormals(self.rho * a + hyper['one_minus_rho'] * K.square(g), **self._flush_args())
         if self.momentum <= 0 and not self.centered:
             return p - hyper['lr'] * g / (K.sqrt(new_a) + self.epsilon), [new_a]
@@ -189,6 +199,13 @@ class Adagrad(Optimizer):
 
     def update_step(self, p, g, slots, hyper):
         a, = slots
+        rows = _gradient_rows(g)
+        if rows is not None:
+            # An embedding's gradient: accumulator and weights change on its rows only.
+            indices, values = rows
+            new_a = K.scatter_add_rows(a, indices, K.square(values))
+            step = hyper['lr'] * values / (K.sqrt(K.gather(new_a, indices)) + self.epsilon)
+            return K.scatter_add_rows(p, indices, -step), [new_a]
         new_a = a + K.square(g)
         return p - hyper['lr'] * g / (K.sqrt(new_a) + self.epsilon), [new_a]
 
