@@ -22,6 +22,13 @@ def _gradient_rows(gradient):
     return None if rows_of is None else rows_of(gradient)
 
 
+def _step_on_rows(p, indices, values, accumulator, lr, epsilon):
+    """`p - lr * g / (sqrt(accumulator) + epsilon)` for a gradient zero but on
+    `indices` (where it is `values`): only those rows of `p` change."""
+    step = lr * values / (K.sqrt(K.gather(accumulator, indices)) + epsilon)
+    return K.scatter_add_rows(p, indices, -step)
+
+
 class SGD(Optimizer):
     """Stochastic gradient descent with momentum, Nesterov momentum and time-based decay.
 
@@ -131,8 +138,7 @@ class RMSprop(Optimizer):
             new_a = K.flush_denormals(K.scatter_add_rows(self.rho * a, indices,
                                                          hyper['one_minus_rho'] * K.square(values)),
                                       **self._flush_args())
-            step = hyper['lr'] * values / (K.sqrt(K.gather(new_a, indices)) + self.epsilon)
-            return K.scatter_add_rows(p, indices, -step), [new_a]
+            return _step_on_rows(p, indices, values, new_a, hyper['lr'], self.epsilon), [new_a]
         new_a = K.flush_denormals(self.rho * a + hyper['one_minus_rho'] * K.square(g), **self._flush_args())
         if self.momentum <= 0 and not self.centered:
             return p - hyper['lr'] * g / (K.sqrt(new_a) + self.epsilon), [new_a]
@@ -204,8 +210,7 @@ class Adagrad(Optimizer):
             # An embedding's gradient: accumulator and weights change on its rows only.
             indices, values = rows
             new_a = K.scatter_add_rows(a, indices, K.square(values))
-            step = hyper['lr'] * values / (K.sqrt(K.gather(new_a, indices)) + self.epsilon)
-            return K.scatter_add_rows(p, indices, -step), [new_a]
+            return _step_on_rows(p, indices, values, new_a, hyper['lr'], self.epsilon), [new_a]
         new_a = a + K.square(g)
         return p - hyper['lr'] * g / (K.sqrt(new_a) + self.epsilon), [new_a]
 

@@ -15,7 +15,7 @@ for it, so `K.in_train_phase` branches cost nothing at run time.
 from ..kernels.xp import xp as np
 from .gradients import toposort
 from .hooks import hook
-from .op import NOT_CONSTANT
+from .op import NOT_CONSTANT, shapes_compatible
 from .segments import Segment, plan_segments, sink_elementwise
 from .tensor import Constant, Placeholder, Tensor, Variable, shape_str
 
@@ -303,9 +303,7 @@ def _may_hold(donor_shape, out_shape):
     """False when static shapes show that a donor buffer cannot hold the output."""
     if donor_shape is None or out_shape is None:
         return True
-    if len(donor_shape) != len(out_shape):
-        return False
-    return all(a is None or b is None or a == b for a, b in zip(donor_shape, out_shape))
+    return shapes_compatible(donor_shape, out_shape)
 
 
 def _updates_needing_copies(update_slots, kinds, group_of, var_slot_of):

@@ -171,6 +171,12 @@ def _hashable(value):
 
 
 # Static shape helpers shared by op definitions ----------------------------------
+def shapes_compatible(a, b):
+    """Whether two static shapes (None = unknown dim) can be equal: same rank,
+    and every pair of known dims equal."""
+    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
+
+
 def broadcast_shapes(op_name, *shapes):
     """Numpy broadcasting of static shapes with None for unknown dims.
 

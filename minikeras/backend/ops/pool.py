@@ -13,7 +13,7 @@ gradient and piecewise constant in `x`, and its adjoint is
 :class:`MaxPoolNDSelect` (read values at the maxima), so second derivatives
 work. Average pooling is linear; :class:`AvgPoolNDGrad` is its adjoint.
 """
-from ..graph.op import Op
+from ..graph.op import Op, shapes_compatible
 from ..graph.tensor import shape_str
 from ..kernels import pool as kpool
 from .conv import _out_spatial
@@ -57,8 +57,7 @@ class MaxPoolNDGrad(_PoolBase):
 
     def infer(self, x, y, g):
         expected = self._pooled_shape(x)
-        if len(g.shape) != len(expected) or any(a is not None and b is not None and a != b
-                                                for a, b in zip(expected, g.shape)):
+        if not shapes_compatible(g.shape, expected):
             raise ValueError('%s: gradient of shape %s does not match the pooled shape %s'
                              % (self.label, shape_str(g.shape), shape_str(expected)))
         return x.shape, g.dtype

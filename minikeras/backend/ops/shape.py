@@ -1,7 +1,7 @@
 """Shape and indexing ops: reshape, transpose, expand/squeeze, indexing, concat,
 pad, tile, repeat, gather, reverse, one_hot, shape, and the (un)broadcast pair
 used by the gradient walker."""
-from ..graph.op import Op, broadcast_shapes
+from ..graph.op import Op, broadcast_shapes, shapes_compatible
 from ..graph.tensor import Constant, Tensor, shape_str
 from ..kernels import threads, xp
 
@@ -496,8 +496,7 @@ class RowSumsByIndex(Op):
         if xp.dtype(indices.dtype).kind not in 'iu':
             raise TypeError('RowSumsByIndex: indices must be integers, got dtype %s' % indices.dtype)
         rank = len(indices.shape)
-        if len(g.shape) < rank or any(a is not None and b is not None and a != b
-                                      for a, b in zip(g.shape[:rank], indices.shape)):
+        if not shapes_compatible(tuple(g.shape[:rank]), tuple(indices.shape)):
             raise ValueError('RowSumsByIndex: the gradient of shape %s must start with the indices\' shape %s'
                              % (shape_str(g.shape), shape_str(indices.shape)))
         return [((None,), indices.dtype), ((None,) + tuple(g.shape[rank:]), g.dtype), (indices.shape, 'int64')]
@@ -525,8 +524,7 @@ class ScatterAddRows(Op):
             raise TypeError('ScatterAddRows: indices must be a 1-D integer tensor, got dtype %s and shape %s'
                             % (indices.dtype, shape_str(indices.shape)))
         expected = (indices.shape[0],) + tuple(x.shape[1:])
-        if len(rows.shape) != len(expected) or any(a is not None and b is not None and a != b
-                                                   for a, b in zip(rows.shape, expected)):
+        if not shapes_compatible(tuple(rows.shape), expected):
             raise ValueError('ScatterAddRows: rows of shape %s do not fit %d indices into a tensor of shape %s '
                              '(expected %s)' % (shape_str(rows.shape), indices.shape[0] or 0, shape_str(x.shape),
                                                 shape_str(expected)))
