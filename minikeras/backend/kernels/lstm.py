@@ -91,26 +91,44 @@ def _chunks(steps):
     return [(a, min(a + size, steps)) for a in range(0, steps, size)]
 
 
-def _pipeline(produce, consume, count, share_consuming=False):
-    """`produce(k)` for k in range(count) on one thread and `consume(k)` on
-    another, each `consume(k)` after `produce(k)`; with one thread (or nested
-    in another parallel region) every produce runs first, then every consume.
+def _pipeline(produce, consume, count, parts=1, share_consuming=False, prepare=None):
+    """`produce(k)` for k in range(count) on one thread and `consume(k, part)`
+    for every part in range(parts) on another, in order, each after
+    `produce(k)`; with one thread (or nested in another parallel region) every
+    produce runs first, then every consume.
+
     With `share_consuming`, the producing thread, once done, takes the items
     the consumer has not started (so `consume` may run on either thread, but
-    each item once). BLAS is single-threaded inside: both threads multiply
-    matrices at once."""
+    each item once; smaller parts leave a shorter tail to one thread).
+    `prepare()`, when given, runs once before any `consume`, on the first
+    thread to start consuming (the consumer, while the first `produce` runs).
+    BLAS is single-threaded inside: both threads multiply matrices at once."""
     ready = [threading.Event() for _ in range(count)]
+    preparing = threading.Lock()
+    pending = [prepare]
     failed = []
     claims = itertools.count()  # next() on it is atomic: each item goes to one thread
 
     def consume_unclaimed():
-        k = next(claims)
-        while k < count:
+        with preparing:  # the first thread here prepares, the other waits for it
+            if pending:
+                task = pending.pop()
+                if task is not None:
+                    try:
+                        task()
+                    except BaseException:
+                        failed.append(True)
+                        raise
+        if failed:
+            return
+        item = next(claims)
+        while item < count * parts:
+            k, part = divmod(item, parts)
             ready[k].wait()
             if failed:
                 return
-            consume(k)
-            k = next(claims)
+            consume(k, part)
+            item = next(claims)
 
     def side(i):
         if i == 0:
@@ -181,7 +199,7 @@ def lstm_forward(gate, z_in, h0, c0, kernel, mask=None, keep_gates=True, weights
             z += weights[1][:, None]
             projected[k] = z
 
-    def run(k):
+    def run(k, _):
         h, c = state
         first = chunks[k][0]
         for t in range(*chunks[k]):
@@ -240,13 +258,24 @@ def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None, input
     carry = [gh, gc, gh_next, g_cell]
     chunks = _chunks(steps)[::-1]
     gkernel = xp.zeros(kernel.shape, dtype)
+    gz_batch_major = xp.empty((steps, batch, 4 * u), dtype)
     if weights is not None:
-        gx = xp.empty(inputs.shape[:2] + (weights[0].shape[0],), dtype)
+        d = weights[0].shape[0]
+        gx = xp.empty(inputs.shape[:2] + (d,), dtype)
         g_input_kernel = xp.zeros(weights[0].shape, dtype)
         g_bias = xp.zeros(weights[1].shape, dtype)
         weights_t = xp.ascontiguousarray(weights[0].T)
-    else:
-        gz_batch_major = xp.empty((steps, batch, 4 * u), dtype)
+    # Per step and sample, what the weight gradients multiply the gate
+    # gradients by: the previous state, then (with `weights`) the input and a
+    # 1 for the bias. One product per chunk gives all three gradients' terms.
+    factors = xp.empty((steps, batch, u + (0 if weights is None else d + 1)), dtype)
+
+    def fill_factors():
+        factors[0, :, :u] = h0
+        factors[1:, :, :u] = hs[:-1].transpose(0, 2, 1)
+        if weights is not None:
+            factors[:, :, u:u + d] = inputs
+            factors[:, :, -1] = 1
 
     def run(k):
         gh, gc, gh_next, g_cell = carry
@@ -283,38 +312,30 @@ def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None, input
                 xp.copyto(g_cell, gc, where=off)
                 gc, g_cell = g_cell, gc
         carry[:] = [gh, gc, gh_next, g_cell]
+        # Batch-major, the chunk's gate gradients are one operand of each product.
+        steps_done = slice(*chunks[k])
+        gz_batch_major[steps_done] = gz_all[steps_done].transpose(0, 2, 1)
 
     # Each chunk's terms of the weight gradients, added up in chunk order at
-    # the end: either thread may compute a chunk, the sums do not depend on which.
+    # the end: either thread may compute a chunk's products, the sums do not
+    # depend on which.
     terms = [None] * len(chunks)
 
-    def weight_gradients(k):
+    def weight_gradients(k, part):
         a, b = chunks[k]
-        # Batch-major copies of the chunk: (steps * batch, n) operands of one product each.
-        gz = (gz_batch_major[a:b] if weights is None else xp.empty((b - a, batch, 4 * u), dtype))
-        gz[...] = gz_all[a:b].transpose(0, 2, 1)
-        gz = gz.reshape(-1, 4 * u)
-        # The state before step t is hs[t - 1], h0 before the first step.
-        if a == 0:
-            kernel_terms = [xp.matmul(h0.T, gz[:batch])]
-            if b > 1:
-                h_prev = _flat(hs[:b - 1].transpose(0, 2, 1))
-                kernel_terms.append(xp.matmul(h_prev.T, gz[batch:]))
+        gz = gz_batch_major[a:b].reshape(-1, 4 * u)
+        if part == 0:
+            terms[k] = xp.matmul(factors[a:b].reshape(-1, factors.shape[-1]).T, gz)
         else:
-            h_prev = _flat(hs[a - 1:b - 1].transpose(0, 2, 1))
-            kernel_terms = [xp.matmul(h_prev.T, gz)]
-        terms[k] = (kernel_terms,)
-        if weights is not None:
-            xp.matmul(gz, weights_t, out=gx[a:b].reshape(-1, gx.shape[-1]))
-            terms[k] += (xp.matmul(_flat(inputs[a:b]).T, gz), gz.sum(axis=0))
+            xp.matmul(gz, weights_t, out=gx[a:b].reshape(-1, d))
 
-    _pipeline(run, weight_gradients, len(chunks), share_consuming=True)
-    for chunk_terms in terms:
-        for term in chunk_terms[0]:
-            xp.add(gkernel, term, out=gkernel)
+    _pipeline(run, weight_gradients, len(chunks), parts=1 if weights is None else 2, share_consuming=True,
+              prepare=fill_factors)
+    for term in terms:
+        xp.add(gkernel, term[:u], out=gkernel)
         if weights is not None:
-            xp.add(g_input_kernel, chunk_terms[1], out=g_input_kernel)
-            xp.add(g_bias, chunk_terms[2], out=g_bias)
+            xp.add(g_input_kernel, term[u:u + d], out=g_input_kernel)
+            xp.add(g_bias, term[-1], out=g_bias)
     gh, gc = carry[0].T.copy(), carry[1].T.copy()
     if weights is None:
         return gz_batch_major, gh, gc, gkernel
