@@ -268,14 +268,14 @@ def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None, input
     # Per step and sample, what the weight gradients multiply the gate
     # gradients by: the previous state, then (with `weights`) the input and a
     # 1 for the bias. One product per chunk gives all three gradients' terms.
-    factors = xp.empty((steps, batch, u + (0 if weights is None else d + 1)), dtype)
+    weight_operands = xp.empty((steps, batch, u + (0 if weights is None else d + 1)), dtype)
 
-    def fill_factors():
-        factors[0, :, :u] = h0
-        factors[1:, :, :u] = hs[:-1].transpose(0, 2, 1)
+    def fill_weight_operands():
+        weight_operands[0, :, :u] = h0
+        weight_operands[1:, :, :u] = hs[:-1].transpose(0, 2, 1)
         if weights is not None:
-            factors[:, :, u:u + d] = inputs
-            factors[:, :, -1] = 1
+            weight_operands[:, :, u:u + d] = inputs
+            weight_operands[:, :, -1] = 1
 
     def run(k):
         gh, gc, gh_next, g_cell = carry
@@ -325,12 +325,12 @@ def lstm_backward(gate, h0, c0, kernel, hs, cs, acts, ghs, gcs, mask=None, input
         a, b = chunks[k]
         gz = gz_batch_major[a:b].reshape(-1, 4 * u)
         if part == 0:
-            terms[k] = xp.matmul(factors[a:b].reshape(-1, factors.shape[-1]).T, gz)
+            terms[k] = xp.matmul(weight_operands[a:b].reshape(-1, weight_operands.shape[-1]).T, gz)
         else:
             xp.matmul(gz, weights_t, out=gx[a:b].reshape(-1, d))
 
     _pipeline(run, weight_gradients, len(chunks), parts=1 if weights is None else 2, share_consuming=True,
-              prepare=fill_factors)
+              prepare=fill_weight_operands)
     for term in terms:
         xp.add(gkernel, term[:u], out=gkernel)
         if weights is not None:
