@@ -9,6 +9,20 @@ from minikeras import backend as K
 from minikeras.backend.kernels import threads
 
 
+@pytest.fixture
+def kernel_threads():
+    """`set(n)`: sets n kernel threads and skips the test when the BLAS library
+    does not report its thread count; the previous count is restored after."""
+    before = K.get_num_threads()
+
+    def set_threads(n):
+        K.set_num_threads(n)
+        if threads.blas_num_threads() is None:
+            pytest.skip('the BLAS library does not report its thread count here')
+    yield set_threads
+    K.set_num_threads(before)
+
+
 def _write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
@@ -36,35 +50,23 @@ def test_available_cores_respects_affinity_and_quota(monkeypatch):
     assert threads.available_cores() == 4
 
 
-def test_set_num_threads_sets_the_blas_pool():
-    before = K.get_num_threads()
-    try:
-        K.set_num_threads(1)
-        assert K.get_num_threads() == 1
-        if threads.blas_num_threads() is None:
-            pytest.skip('the BLAS library does not report its thread count here')
+def test_set_num_threads_sets_the_blas_pool(kernel_threads):
+    kernel_threads(1)
+    assert K.get_num_threads() == 1
+    assert threads.blas_num_threads() == 1
+
+
+def test_blas_threads_limited_caps_the_pool_inside_the_block_only(kernel_threads):
+    kernel_threads(2)
+    with threads.blas_threads_limited(1):
         assert threads.blas_num_threads() == 1
-    finally:
-        K.set_num_threads(before)
-
-
-def test_blas_threads_limited_caps_the_pool_inside_the_block_only():
-    before = K.get_num_threads()
-    try:
-        K.set_num_threads(2)
-        if threads.blas_num_threads() is None:
-            pytest.skip('the BLAS library does not report its thread count here')
-        with threads.blas_threads_limited(1):
+        with threads.blas_threads_limited(4):  # never raises the count
             assert threads.blas_num_threads() == 1
-            with threads.blas_threads_limited(4):  # never raises the count
-                assert threads.blas_num_threads() == 1
-        assert threads.blas_num_threads() == 2
-        with pytest.raises(RuntimeError):
-            with threads.blas_threads_limited(1):
-                raise RuntimeError('restored on the way out')
-        assert threads.blas_num_threads() == 2
-    finally:
-        K.set_num_threads(before)
+    assert threads.blas_num_threads() == 2
+    with pytest.raises(RuntimeError):
+        with threads.blas_threads_limited(1):
+            raise RuntimeError('restored on the way out')
+    assert threads.blas_num_threads() == 2
 
 
 @pytest.mark.parametrize('value', [0, -2, 1.5, '2', True])
@@ -182,16 +184,10 @@ def test_parallel_drain_raises_a_piece_error_and_runs_the_other_pieces():
     assert 3 in seen and len(seen) == len(set(seen))
 
 
-def test_blas_threads_limited_restores_only_when_the_last_caller_leaves():
-    before = K.get_num_threads()
-    try:
-        K.set_num_threads(2)
-        if threads.blas_num_threads() is None:
-            pytest.skip('the BLAS library does not report its thread count here')
+def test_blas_threads_limited_restores_only_when_the_last_caller_leaves(kernel_threads):
+    kernel_threads(2)
+    with threads.blas_threads_limited(1):
         with threads.blas_threads_limited(1):
-            with threads.blas_threads_limited(1):
-                assert threads.blas_num_threads() == 1
-            assert threads.blas_num_threads() == 1  # the outer caller is still inside
-        assert threads.blas_num_threads() == 2
-    finally:
-        K.set_num_threads(before)
+            assert threads.blas_num_threads() == 1
+        assert threads.blas_num_threads() == 1  # the outer caller is still inside
+    assert threads.blas_num_threads() == 2
