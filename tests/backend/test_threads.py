@@ -146,15 +146,19 @@ def test_parallel_for_nested_call_runs_inline():
     assert sorted(inner) == [(i, j) for i in range(2) for j in range(3)]
 
 
-def test_parallel_for_raises_a_piece_error_after_every_share_stopped():
-    seen = []
-
+def _failing_at_piece_3(seen):
+    """A piece function that records each index in `seen` and fails on piece 3."""
     def work(i):
         seen.append(i)
         if i == 3:
             raise ArithmeticError('piece 3')
+    return work
+
+
+def test_parallel_for_raises_a_piece_error_after_every_share_stopped():
+    seen = []
     with pytest.raises(ArithmeticError, match='piece 3'):
-        threads.parallel_for(6, work, threads=2)
+        threads.parallel_for(6, _failing_at_piece_3(seen), threads=2)
     assert sorted(seen) == [0, 1, 2, 3]  # the first share ran to its end; the second stopped at the error
 
 
@@ -174,13 +178,8 @@ def test_parallel_drain_runs_every_piece_once_across_threads():
 
 def test_parallel_drain_raises_a_piece_error_and_runs_the_other_pieces():
     seen = []
-
-    def work(i):
-        seen.append(i)
-        if i == 3:
-            raise ArithmeticError('piece 3')
     with pytest.raises(ArithmeticError, match='piece 3'):
-        threads.parallel_drain(8, work, threads=2)
+        threads.parallel_drain(8, _failing_at_piece_3(seen), threads=2)
     assert 3 in seen and len(seen) == len(set(seen))
 
 
