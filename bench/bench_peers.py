@@ -15,7 +15,10 @@ is a warm-up, the next ones are timed. Frameworks whose interpreter is given
 PyTorch, tf-keras or Keras 3 with JAX; never minikeras dependencies) are
 measured interleaved with minikeras, then the medians over `--repeats` runs are
 printed with each minikeras figure as a ratio to the best peer, together with
-numpy's float32 GEMM rate (2048^3) measured the same way.
+numpy's float32 GEMM rate (2048^3) measured the same way. For the MLP workloads the
+`numpy` column is the same network and Adam written directly in numpy
+(`numpy_floor.py`): what a numpy-only engine with no overhead of its own would reach;
+it is not counted as a peer, and the last column gives minikeras' share of it.
 
 Usage:
   python bench/bench_peers.py [--threads 1 2] [--repeats 3] [--torch PY] [--tfkeras PY] [--jax PY]
@@ -154,6 +157,30 @@ def worker_torch(workload, threads):
     return train, len(x) / (time.perf_counter() - start)
 
 
+def worker_numpy(workload, threads):
+    os.environ.setdefault('OPENBLAS_THREAD_TIMEOUT', '18')  # as minikeras sets it (docs/backend.md, Threads)
+    import numpy as np
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from numpy_floor import NumpyMLP
+    x, y = _data(workload, np)
+    model, b = NumpyMLP(threads), _batch(workload)
+
+    def epoch():
+        for i in range(0, len(x), b):
+            model.train_on_batch(x[i:i + b], y[i:i + b])
+    epoch()
+    start = time.perf_counter()
+    epoch()
+    epoch()
+    train = 2 * len(x) / (time.perf_counter() - start)
+    for i in range(0, len(x), b):
+        model.predict(x[i:i + b])
+    start = time.perf_counter()
+    for i in range(0, len(x), b):
+        model.predict(x[i:i + b])
+    return train, len(x) / (time.perf_counter() - start)
+
+
 def worker_gemm(workload, threads):
     import numpy as np
     sys.path.insert(0, REPO)
@@ -172,7 +199,8 @@ def _timed(f):
 
 
 WORKERS = {'minikeras': worker_minikeras, 'torch': worker_torch, 'tfkeras': worker_tfkeras, 'jax': worker_jax,
-           'gemm': worker_gemm}
+           'numpy': worker_numpy, 'gemm': worker_gemm}
+FLOOR_WORKLOADS = ('mlp128', 'mlp16')  # the workloads numpy_floor.py implements
 
 
 def run_one(python, framework, workload, threads, timeout, script=None):
@@ -206,6 +234,7 @@ def main():
     parser.add_argument('--torch', help='python of a venv with PyTorch')
     parser.add_argument('--tfkeras', help='python of a venv with tf-keras')
     parser.add_argument('--jax', help='python of a venv with Keras 3 and JAX')
+    parser.add_argument('--no-floor', action='store_true', help='skip the hand-written numpy MLP (numpy_floor.py)')
     parser.add_argument('--timeout', type=float, default=600)
     parser.add_argument('--json', help='write every measurement here')
     parser.add_argument('--worker', nargs=3, help=argparse.SUPPRESS)
@@ -219,6 +248,8 @@ def main():
     pythons = {'minikeras': sys.executable}
     pythons.update({name: path for name, path in (('torch', args.torch), ('tfkeras', args.tfkeras),
                                                   ('jax', args.jax)) if path})
+    if not args.no_floor:
+        pythons['numpy'] = sys.executable
     results = {}
     for _ in range(args.repeats):
         for threads in args.threads:
@@ -227,27 +258,31 @@ def main():
                 results.setdefault(('gemm', 'gemm', threads), []).append(run)
             for workload in args.workloads:
                 for framework, python in pythons.items():
+                    if framework == 'numpy' and workload not in FLOOR_WORKLOADS:
+                        continue
                     run = run_one(python, framework, workload, threads, args.timeout)
                     if run:
                         results.setdefault((framework, workload, threads), []).append(run)
     medians = {key: {k: float(np.median([r[k] for r in runs])) for k in ('train', 'infer')}
                for key, runs in results.items()}
-    peers = [p for p in pythons if p != 'minikeras']
+    peers = [p for p in pythons if p not in ('minikeras', 'numpy')]
+    columns = peers + [p for p in pythons if p == 'numpy']
     for threads in args.threads:
         gemm = medians.get(('gemm', 'gemm', threads), {}).get('train')
         print('\n%d thread(s); numpy float32 GEMM %s GFLOP/s' % (threads, '%.0f' % gemm if gemm else '?'))
-        print('%-8s %-6s %11s %s %14s' % ('workload', 'phase', 'minikeras', ' '.join('%11s' % p for p in peers),
-                                          'vs best peer'))
+        print('%-8s %-6s %11s %s %14s %9s' % ('workload', 'phase', 'minikeras', ' '.join('%11s' % p for p in columns),
+                                              'vs best peer', 'of numpy'))
         for workload in args.workloads:
             for phase in ('train', 'infer'):
                 mine = medians.get(('minikeras', workload, threads), {}).get(phase)
-                theirs = [medians.get((p, workload, threads), {}).get(phase) for p in peers]
-                known = [(v, p) for v, p in zip(theirs, peers) if v]
+                theirs = [medians.get((p, workload, threads), {}).get(phase) for p in columns]
+                known = [(v, p) for v, p in zip(theirs, columns) if v and p != 'numpy']
                 best = max(known) if known else None
+                floor = medians.get(('numpy', workload, threads), {}).get(phase)
                 ratio = '%.2fx (%s)' % (mine / best[0], best[1]) if mine and best else ''
-                print('%-8s %-6s %11s %s %14s' % (workload, phase, '%.0f' % mine if mine else '-',
-                                                  ' '.join('%11s' % ('%.0f' % v if v else '-') for v in theirs),
-                                                  ratio))
+                print('%-8s %-6s %11s %s %14s %9s' % (workload, phase, '%.0f' % mine if mine else '-',
+                                                      ' '.join('%11s' % ('%.0f' % v if v else '-') for v in theirs),
+                                                      ratio, '%.2fx' % (mine / floor) if mine and floor else ''))
     if args.json:
         with open(args.json, 'w') as f:
             json.dump([{'framework': k[0], 'workload': k[1], 'threads': k[2], 'runs': v}
