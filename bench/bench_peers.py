@@ -83,6 +83,25 @@ def _time_keras(models, layers, optimizers, workload, np):
     return train, len(x) / (time.perf_counter() - start)
 
 
+def _time_batches(train_step, predict, x, y, b):
+    """Training and inference samples/s of a hand-written batch loop: one epoch of
+    `train_step(x_batch, y_batch)` as warm-up, two timed; then `predict(x_batch)` over
+    the data once as warm-up and once timed."""
+    def epoch():
+        for i in range(0, len(x), b):
+            train_step(x[i:i + b], y[i:i + b])
+    epoch()
+    start = time.perf_counter()
+    epoch()
+    epoch()
+    train = 2 * len(x) / (time.perf_counter() - start)
+    for _ in range(2):
+        start = time.perf_counter()
+        for i in range(0, len(x), b):
+            predict(x[i:i + b])
+    return train, len(x) / (time.perf_counter() - start)
+
+
 def worker_minikeras(workload, threads):
     sys.path.insert(0, REPO)
     import numpy as np
@@ -135,26 +154,16 @@ def worker_torch(workload, threads):
         model, loss_fn = LSTMNet(), nn.BCEWithLogitsLoss()
         x, y = torch.from_numpy(x_np.astype('int64')), torch.from_numpy(y_np)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    b = _batch(workload)
 
-    def epoch():
-        for i in range(0, len(x), b):
-            optimizer.zero_grad()
-            loss = loss_fn(model(x[i:i + b]), y[i:i + b])
-            loss.backward()
-            optimizer.step()
-    epoch()
-    start = time.perf_counter()
-    epoch()
-    epoch()
-    train = 2 * len(x) / (time.perf_counter() - start)
-    with torch.no_grad():
-        for i in range(0, len(x), b):
-            model(x[i:i + b])
-        start = time.perf_counter()
-        for i in range(0, len(x), b):
-            model(x[i:i + b])
-    return train, len(x) / (time.perf_counter() - start)
+    def train_step(xb, yb):
+        optimizer.zero_grad()
+        loss_fn(model(xb), yb).backward()
+        optimizer.step()
+
+    def predict(xb):
+        with torch.no_grad():
+            model(xb)
+    return _time_batches(train_step, predict, x, y, _batch(workload))
 
 
 def worker_numpy(workload, threads):
@@ -163,22 +172,8 @@ def worker_numpy(workload, threads):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from numpy_floor import NumpyMLP
     x, y = _data(workload, np)
-    model, b = NumpyMLP(threads), _batch(workload)
-
-    def epoch():
-        for i in range(0, len(x), b):
-            model.train_on_batch(x[i:i + b], y[i:i + b])
-    epoch()
-    start = time.perf_counter()
-    epoch()
-    epoch()
-    train = 2 * len(x) / (time.perf_counter() - start)
-    for i in range(0, len(x), b):
-        model.predict(x[i:i + b])
-    start = time.perf_counter()
-    for i in range(0, len(x), b):
-        model.predict(x[i:i + b])
-    return train, len(x) / (time.perf_counter() - start)
+    model = NumpyMLP(threads)
+    return _time_batches(model.train_on_batch, model.predict, x, y, _batch(workload))
 
 
 def worker_gemm(workload, threads):
